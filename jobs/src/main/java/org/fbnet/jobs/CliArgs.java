@@ -1,0 +1,105 @@
+package org.fbnet.jobs;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.fbnet.config.ConfigException;
+import org.fbnet.config.Settings;
+
+/**
+ * Parsed arguments of one command: run arguments (paths), {@code --conf FILE} files, and settings
+ * overrides from {@code --set key=value} and from flags that alias a settings key.
+ */
+public final class CliArgs {
+    private final Map<String, String> arguments = new LinkedHashMap<>();
+    private final List<String> confFiles = new ArrayList<>();
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private boolean help;
+
+    public static CliArgs parse(Command command, String[] argv) {
+        CliArgs a = new CliArgs();
+        Map<String, Flag> byName = new LinkedHashMap<>();
+        for (Flag f : command.flags()) byName.put(f.name(), f);
+        for (int i = 0; i < argv.length; i++) {
+            String arg = argv[i];
+            String inline = null;
+            if (arg.startsWith("--") && arg.contains("=")) {
+                inline = arg.substring(arg.indexOf('=') + 1);
+                arg = arg.substring(0, arg.indexOf('='));
+            }
+            if (arg.equals("--help") || arg.equals("-h")) {
+                a.help = true;
+                continue;
+            }
+            if (arg.equals("--conf") || arg.equals("--set")) {
+                String v = inline != null ? inline : value(argv, ++i, arg, command);
+                if (arg.equals("--conf")) {
+                    a.confFiles.add(v);
+                } else {
+                    int eq = v.indexOf('=');
+                    if (eq <= 0) throw new ConfigException("--set " + v, "expected --set key=value");
+                    a.overrides.put(v.substring(0, eq).trim(), v.substring(eq + 1));
+                }
+                continue;
+            }
+            Flag f = byName.get(arg);
+            if (f == null) {
+                throw new ConfigException("fbnet " + command.name(), "unknown option '" + argv[i]
+                        + "'; see fbnet " + command.name() + " --help");
+            }
+            String v = f.takesValue() ? (inline != null ? inline : value(argv, ++i, arg, command)) : "true";
+            if (f.settingsKey() != null) a.overrides.put(f.settingsKey(), v);
+            else a.arguments.put(f.name(), v);
+        }
+        if (!a.help) {
+            for (Flag f : command.flags()) {
+                if (f.required() && !a.arguments.containsKey(f.name())) {
+                    throw new ConfigException("fbnet " + command.name(), "missing required option " + f.name()
+                            + " " + f.argName() + "; see fbnet " + command.name() + " --help");
+                }
+            }
+        }
+        return a;
+    }
+
+    private static String value(String[] argv, int i, String flag, Command command) {
+        if (i >= argv.length) throw new ConfigException("fbnet " + command.name(), flag + " needs a value");
+        return argv[i];
+    }
+
+    public boolean help() { return help; }
+
+    /** A run argument, or null when absent. */
+    public String get(String flag) { return arguments.get(flag); }
+
+    public String get(String flag, String fallback) { return arguments.getOrDefault(flag, fallback); }
+
+    public boolean has(String flag) { return arguments.containsKey(flag); }
+
+    /** Settings: bundled defaults, then {@code --conf} files, then overrides. */
+    public Settings settings(Configuration hadoop) {
+        return Settings.load(confFiles, overrides, hadoop);
+    }
+
+    public static String usage(Command c) {
+        Settings d = Settings.defaults();
+        StringBuilder sb = new StringBuilder("usage: fbnet ").append(c.name()).append(" [options]\n  ")
+                .append(c.summary()).append("\n\noptions:\n");
+        for (Flag f : c.flags()) {
+            String left = f.name() + (f.takesValue() ? " " + f.argName() : "");
+            String desc;
+            if (f.settingsKey() != null) {
+                desc = d.description(f.settingsKey()) + " [" + f.settingsKey() + ", default: "
+                        + (d.defaultValue(f.settingsKey()).isEmpty() ? "unset" : d.defaultValue(f.settingsKey())) + "]";
+            } else {
+                desc = f.description() + (f.required() ? " (required)" : "");
+            }
+            sb.append(String.format("  %-26s %s%n", left, desc));
+        }
+        sb.append(String.format("  %-26s %s%n", "--conf FILE", "a properties file of settings (repeatable; see conf/)"));
+        sb.append(String.format("  %-26s %s%n", "--set KEY=VALUE", "override any setting (repeatable; see conf/)"));
+        return sb.toString();
+    }
+}

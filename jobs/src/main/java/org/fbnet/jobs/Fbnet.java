@@ -9,7 +9,7 @@ public final class Fbnet {
     /** Every subcommand, in pipeline order. */
     static List<Command> commands() {
         return List.of(
-        );
+                new BenchCommand());
     }
 
     public static void main(String[] argv) {
@@ -28,6 +28,7 @@ public final class Fbnet {
         }
         String[] rest = java.util.Arrays.copyOfRange(argv, 1, argv.length);
         try {
+            if (c instanceof BenchCommand) return BenchCommand.runRaw(rest);
             CliArgs args = CliArgs.parse(c, rest);
             if (args.help()) {
                 System.out.println(CliArgs.usage(c));

@@ -15,12 +15,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The {@code manifest.json} published beside every dataset, model and report fbnet writes:
+ * The {@code _manifest.json} published beside every dataset, model and report fbnet writes:
  * what it is, how it was made (config, inputs, seed, parent) and on what (versions, OS).
  * <p>Immutable; {@code with*} methods return copies. Readers dispatch on {@link #formatVersion()}.
  */
 public final class Manifest {
-    public static final String FILE_NAME = "manifest.json";
+    // Leading underscore: Spark and pyarrow skip such files when reading a Parquet directory.
+    public static final String FILE_NAME = "_manifest.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Map<String, Object> fields;

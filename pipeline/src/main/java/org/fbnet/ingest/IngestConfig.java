@@ -15,7 +15,7 @@ import org.fbnet.config.Settings;
  * @param featuresName    embeddings feature name for features-only data
  */
 public record IngestConfig(boolean copyImageBytes, ImageCheck imageCheck, int rowsPerTask, List<String> subjects,
-                           boolean force, String featuresModel, String featuresName) {
+                           boolean force, String featuresModel, String featuresName) implements java.io.Serializable {
 
     /** How thoroughly PNGs are checked. */
     public enum ImageCheck { DECODE, HEADER, NONE }

@@ -104,6 +104,9 @@ class FbnetNetworkTest {
     void backpropMatchesFiniteDifferencesForBothLosses() {
         for (NetworkConfig.Loss loss : NetworkConfig.Loss.values()) {
             ComputationGraph g = doubleNet(small(loss), 11);
+            // GradientCheckUtil walks paramTable(): it must cover the leak vertex and every parameter.
+            assertTrue(g.paramTable().containsKey(FbnetNetwork.LEAK + "_" + LeakInjection.WEIGHT), g.paramTable().keySet().toString());
+            assertEquals(g.params().length(), g.paramTable().values().stream().mapToLong(INDArray::length).sum());
             Random r = new Random(5);
             INDArray x = random(r, 8, 6), y = random(r, 8, 7), z = random(r, 8, 7), labels = random(r, 8, 7);
             boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)

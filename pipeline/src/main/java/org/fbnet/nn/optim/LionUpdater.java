@@ -15,7 +15,6 @@ public class LionUpdater implements GradientUpdater<Lion> {
 
     private final Lion config;
     private INDArray m;
-    private char gradientReshapeOrder;
 
     public LionUpdater(Lion config) { this.config = config; }
 
@@ -39,7 +38,6 @@ public class LionUpdater implements GradientUpdater<Lion> {
     public void setStateViewArray(INDArray viewArray, long[] gradientShape, char gradientOrder, boolean initialize) {
         if (!viewArray.isRowVectorOrScalar()) throw new IllegalArgumentException("Lion state view must be a row vector, got " + viewArray.shapeInfoToString());
         if (initialize) viewArray.assign(0);
-        this.gradientReshapeOrder = gradientOrder;
         this.m = viewArray.reshape(gradientOrder, gradientShape);
     }
 

@@ -49,6 +49,35 @@ public record NetworkConfig(int inputSize, int lhSize, int rhSize, int widthFact
     /** Width of the leak and noise inputs, and of the output: lh then rh. */
     public int brainSize() { return lhSize + rhSize; }
 
+    /** For manifests. */
+    public java.util.Map<String, Object> asMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("inputSize", inputSize);
+        m.put("lhSize", lhSize);
+        m.put("rhSize", rhSize);
+        m.put("widthFactor", widthFactor);
+        m.put("alpha", alpha);
+        m.put("beta", beta);
+        m.put("dropout", dropout);
+        m.put("preluInit", preluInit);
+        m.put("loss", loss.name().toLowerCase(java.util.Locale.ROOT));
+        return m;
+    }
+
+    /** Reads {@link #asMap()} back. */
+    public static NetworkConfig fromMap(java.util.Map<String, Object> m) {
+        return new NetworkConfig(num(m, "inputSize").intValue(), num(m, "lhSize").intValue(), num(m, "rhSize").intValue(),
+                num(m, "widthFactor").intValue(), num(m, "alpha").doubleValue(), num(m, "beta").doubleValue(),
+                num(m, "dropout").doubleValue(), num(m, "preluInit").doubleValue(),
+                Loss.valueOf(String.valueOf(m.get("loss")).toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    private static Number num(java.util.Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) throw new IllegalArgumentException("network config: '" + key + "' missing or not a number: " + v);
+        return n;
+    }
+
     public NetworkConfig withLoss(Loss l) {
         return new NetworkConfig(inputSize, lhSize, rhSize, widthFactor, alpha, beta, dropout, preluInit, l);
     }

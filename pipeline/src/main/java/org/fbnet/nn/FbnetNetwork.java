@@ -4,18 +4,16 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.PReLULayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.nn.weights.WeightInitConstant;
 import org.fbnet.nn.layer.LeakInjection;
+import org.fbnet.nn.layer.ResidualPReLU;
 import org.fbnet.nn.loss.RacingLoss;
 import org.fbnet.nn.optim.LionConfig;
 import org.nd4j.linalg.activations.Activation;
@@ -31,16 +29,15 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * as a DL4J {@link ComputationGraph}:
  * <pre>
  *   x [input] -> embed = Dense(input -> input*f)
- *             -> residual = embed + PReLU(Dense(embed))
+ *             -> residual = embed + PReLU(Dense(embed))   (ResidualPReLU, one slope per unit)
  *   (residual, y, z) -> leak (LeakInjection, one projection P shared by leak y and noise z)
  *             -> dropout -> lh = Dense(-> lhSize), rh = Dense(-> rhSize)
  *             -> heads = [lh, rh] -> out (racing or MSE loss over both hemispheres)
  * </pre>
  * Inputs in order: {@value #INPUT_X}, {@value #INPUT_LEAK}, {@value #INPUT_NOISE}; one output, lh then rh.
  * <p>All dense layers are linear (identity activation) with LeCun-normal kernels and zero biases, as
- * Flax's Dense. The PReLU has one slope per unit (Keras's layout): a single shared slope
- * ({@code sharedAxes(1)}) runs forward but fails in ND4J M2's native {@code prelu_bp} ("Op validation
- * failed"). The heads meet in one loss layer because the racing loss couples them (see
+ * Flax's Dense. The PReLU is our own vertex: DL4J's PReLULayer fails on minibatches above 64 rows
+ * (see {@link ResidualPReLU}). The heads meet in one loss layer because the racing loss couples them (see
  * {@link RacingLoss}). Lion's decoupled weight decay is set on every layer and on the leak vertex,
  * never globally: a global weightDecay is applied twice by DL4J M2 (STACK.md).
  */
@@ -50,7 +47,6 @@ public final class FbnetNetwork {
     public static final String INPUT_NOISE = "z";
     public static final String EMBED = "embed";
     public static final String RESIDUAL_DENSE = "res_dense";
-    public static final String RESIDUAL_PRELU = "res_prelu";
     public static final String RESIDUAL = "residual";
     public static final String LEAK = "leak";
     public static final String DROPOUT = "dropout";
@@ -69,6 +65,9 @@ public final class FbnetNetwork {
         LeakInjection leak = new LeakInjection(brain, hidden, net.alpha(), net.beta());
         leak.setRegularization(decay);
         leak.setRegularizationBias(decay);
+        ResidualPReLU residual = new ResidualPReLU(hidden, net.preluInit());
+        residual.setRegularization(decay);
+        residual.setRegularizationBias(decay);
         DropoutLayer.Builder dropout = new DropoutLayer.Builder();
         if (net.dropout() > 0) dropout.dropOut(new Dropout(1.0 - net.dropout())); // DL4J takes a retain probability
         ILossFunction loss = net.loss() == NetworkConfig.Loss.RACING ? new RacingLoss(net.lhSize()) : new LossMSE();
@@ -84,9 +83,7 @@ public final class FbnetNetwork {
                 .setInputTypes(InputType.feedForward(in), InputType.feedForward(brain), InputType.feedForward(brain))
                 .addLayer(EMBED, dense(in, hidden, decay), INPUT_X)
                 .addLayer(RESIDUAL_DENSE, dense(hidden, hidden, decay), EMBED)
-                .addLayer(RESIDUAL_PRELU, decayed(new PReLULayer.Builder().inputShape(hidden)
-                        .weightInit(new WeightInitConstant(net.preluInit())), decay).build(), RESIDUAL_DENSE)
-                .addVertex(RESIDUAL, new ElementWiseVertex(ElementWiseVertex.Op.Add), EMBED, RESIDUAL_PRELU)
+                .addVertex(RESIDUAL, residual, EMBED, RESIDUAL_DENSE)
                 .addVertex(LEAK, leak, RESIDUAL, INPUT_LEAK, INPUT_NOISE)
                 .addLayer(DROPOUT, dropout.build(), LEAK)
                 .addLayer(HEAD_LH, dense(hidden, net.lhSize(), decay), DROPOUT)

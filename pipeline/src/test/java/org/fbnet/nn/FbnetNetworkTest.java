@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.fbnet.nn.layer.LeakInjection;
+import org.fbnet.nn.layer.ResidualPReLU;
 import org.fbnet.nn.loss.RacingLoss;
 import org.fbnet.nn.optim.Lion;
 import org.fbnet.nn.optim.LionConfig;
@@ -117,6 +118,17 @@ class FbnetNetworkTest {
     }
 
     @Test
+    void trainsOnMinibatchesOfF_BNetSize() {
+        // ND4J's native prelu_bp rejects inputs longer than 64x the slope array: batch 128 must work here.
+        NetworkConfig c = small(NetworkConfig.Loss.RACING);
+        ComputationGraph g = doubleNet(c, 12);
+        Random r = new Random(8);
+        INDArray y = random(r, 128, 7);
+        g.fit(new MultiDataSet(new INDArray[] {random(r, 128, 6), y, random(r, 128, 7)}, new INDArray[] {y}));
+        assertTrue(Double.isFinite(g.score()));
+    }
+
+    @Test
     void jsonRoundTripKeepsEveryCustomPiece() {
         NetworkConfig c = new NetworkConfig(6, 3, 4, 2, 0.02, 0.002, 0.2, 0.01, NetworkConfig.Loss.RACING);
         ComputationGraphConfiguration conf = FbnetNetwork.configuration(c, new Lion(3e-4, 0.8, 0.95), 1e-3, 1, DataType.FLOAT);
@@ -129,6 +141,9 @@ class FbnetNetworkTest {
         assertEquals(0.002, leak.getBeta());
         assertEquals(7, leak.getLeakSize());
         assertEquals(12, leak.getHiddenSize());
+        ResidualPReLU prelu = (ResidualPReLU) back.getVertices().get(FbnetNetwork.RESIDUAL);
+        assertEquals(0.01, prelu.getInitialSlope());
+        assertEquals(12, prelu.getSize());
         LossLayer out = (LossLayer) ((LayerVertex) back.getVertices().get(FbnetNetwork.OUTPUT)).getLayerConf().getLayer();
         assertEquals(new RacingLoss(3), out.getLossFn());
         Lion lion = assertInstanceOf(Lion.class, leak.getUpdater());

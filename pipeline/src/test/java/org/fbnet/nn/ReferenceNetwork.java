@@ -18,7 +18,7 @@ final class ReferenceNetwork {
         embedB = g.getLayer(FbnetNetwork.EMBED).getParam("b").toDoubleVector();
         resW = g.getLayer(FbnetNetwork.RESIDUAL_DENSE).getParam("W").toDoubleMatrix();
         resB = g.getLayer(FbnetNetwork.RESIDUAL_DENSE).getParam("b").toDoubleVector();
-        slope = g.getLayer(FbnetNetwork.RESIDUAL_PRELU).getParam("W").toDoubleVector();
+        slope = g.getVertex(FbnetNetwork.RESIDUAL).paramTable(false).get(org.fbnet.nn.layer.ResidualPReLU.ALPHA).toDoubleVector();
         leakW = g.getVertex(FbnetNetwork.LEAK).paramTable(false).get(LeakInjection.WEIGHT).toDoubleMatrix();
         leakB = g.getVertex(FbnetNetwork.LEAK).paramTable(false).get(LeakInjection.BIAS).toDoubleVector();
         lhW = g.getLayer(FbnetNetwork.HEAD_LH).getParam("W").toDoubleMatrix();

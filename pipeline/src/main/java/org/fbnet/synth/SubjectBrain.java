@@ -2,6 +2,7 @@ package org.fbnet.synth;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.fbnet.data.Hemisphere;
 
 /**
  * One subject's hemisphere in the planted truth: its challenge vertices, their noise ceilings and

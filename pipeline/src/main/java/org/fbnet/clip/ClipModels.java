@@ -28,6 +28,7 @@ public final class ClipModels {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** One loaded model per folder per JVM: an executor loads the weights once, not per task or per row. */
     private static final Map<String, ClipModel> CACHE = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicInteger LOADS = new java.util.concurrent.atomic.AtomicInteger();
 
     private ClipModels() { }
 
@@ -55,11 +56,17 @@ public final class ClipModels {
         return "clip-" + HexFormat.of().formatHex(sha.digest(), 0, 8);
     }
 
+    /** The vision architecture of a model folder (reads only config.json). */
+    public static ClipVisionConfig visionConfig(Path dir, Configuration conf) throws IOException {
+        return ClipModel.readVisionConfig(dir, conf);
+    }
+
     /** The model in {@code dir}, loaded at most once per JVM (concurrent callers wait for the one load). */
     public static ClipModel cached(String dir, Configuration conf) throws IOException {
         try {
             return CACHE.computeIfAbsent(dir, d -> {
                 try {
+                    LOADS.incrementAndGet();
                     return ClipModel.load(new Path(d), conf);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -69,6 +76,9 @@ public final class ClipModels {
             throw e.getCause();
         }
     }
+
+    /** How many models {@link #cached} has loaded in this JVM: lets tests see that tasks share one load. */
+    public static int loadCount() { return LOADS.get(); }
 
     /**
      * Writes a random CLIP model folder ({@code config.json} as a CLIPConfig, {@code preprocessor_config.json},

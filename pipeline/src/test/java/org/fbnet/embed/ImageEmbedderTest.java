@@ -6,19 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.fbnet.clip.ClipFeature;
 import org.fbnet.clip.ClipModel;
 import org.fbnet.clip.ClipModels;
@@ -26,7 +18,6 @@ import org.fbnet.clip.EmbeddingConfig;
 import org.fbnet.config.Settings;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
-import org.fbnet.store.Datasets;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.testing.SparkTestBase;
 import org.junit.jupiter.api.Test;
@@ -37,41 +28,6 @@ class ImageEmbedderTest extends SparkTestBase {
             .with("clip.random.hidden.size", "32").with("clip.random.layers", "1").with("clip.random.heads", "2")
             .with("clip.random.image.size", "32").with("clip.random.patch.size", "8")
             .with("clip.batch.size", "3").with("clip.partitions", "3");
-
-    private static byte[] png(int w, int h, long seed) throws Exception {
-        Random r = new Random(seed);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, r.nextInt(1 << 24));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
-    }
-
-    /** Writes the image index ingest would: PNG files, rows partitioned by subject; odd ids carry their bytes inline. */
-    private static Map<Integer, byte[]> writeIndex(java.nio.file.Path dir, DataRoot root, Map<String, int[]> subjects) throws Exception {
-        Map<Integer, byte[]> pngs = new HashMap<>();
-        List<Row> rows = new ArrayList<>();
-        for (Map.Entry<String, int[]> s : subjects.entrySet()) {
-            int row = 0;
-            for (int id : s.getValue()) {
-                byte[] b = pngs.computeIfAbsent(id, k -> {
-                    try {
-                        return png(40 + k % 7, 30 + k % 5, k);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                java.nio.file.Path f = dir.resolve("png").resolve(s.getKey()).resolve("img-nsd" + id + ".png");
-                Files.createDirectories(f.getParent());
-                Files.write(f, b);
-                rows.add(RowFactory.create(s.getKey(), Datasets.TRAIN, row++, id, f.getFileName().toString(), f.toUri().toString(),
-                        (long) b.length, 40 + id % 7, 30 + id % 5, id % 2 == 1 ? b : null));
-            }
-        }
-        spark.createDataFrame(rows, Datasets.IMAGES).write().mode(SaveMode.Overwrite).partitionBy(Datasets.SUBJECT)
-                .parquet(root.images().toString());
-        return pngs;
-    }
 
     private static Map<Integer, float[]> read(Path dataset) {
         Map<Integer, float[]> m = new HashMap<>();
@@ -87,7 +43,7 @@ class ImageEmbedderTest extends SparkTestBase {
     @Test
     void embedsEachNsdIdOnceIncrementallyWithOneModelLoadPerJvm(@TempDir java.nio.file.Path dir) throws Exception {
         DataRoot root = DataRoot.of(dir.resolve("out").toUri().toString(), HadoopConf.create());
-        Map<Integer, byte[]> pngs = writeIndex(dir, root, Map.of("subj01", new int[] {10, 11, 12}, "subj02", new int[] {12, 11, 13}));
+        Map<Integer, byte[]> pngs = ImageIndexFixture.write(spark, dir, root, Map.of("subj01", new int[] {10, 11, 12}, "subj02", new int[] {12, 11, 13}));
         ImageEmbedder embedder = new ImageEmbedder(EmbeddingConfig.from(TINY));
         int loadsBefore = ClipModels.loadCount();
 
@@ -116,7 +72,7 @@ class ImageEmbedderTest extends SparkTestBase {
         assertEquals(0, again.embedded());
         assertNull(again.part());
 
-        writeIndex(dir, root, Map.of("subj01", new int[] {10, 11, 12}, "subj02", new int[] {12, 11, 13}, "subj03", new int[] {14, 10}));
+        ImageIndexFixture.write(spark, dir, root, Map.of("subj01", new int[] {10, 11, 12}, "subj02", new int[] {12, 11, 13}, "subj03", new int[] {14, 10}));
         ImageEmbedder.Result third = embedder.run(spark, root);
         assertEquals(5, third.images());
         assertEquals(4, third.alreadyEmbedded());

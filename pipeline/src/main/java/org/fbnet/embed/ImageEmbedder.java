@@ -111,7 +111,8 @@ public final class ImageEmbedder {
                     .with("images", n)
                     .with("alreadyEmbedded", done)
                     .with("imageIndex", root.images().toString())
-                    .with("config", config.toString());
+                    .with("config", java.util.Map.of("batchSize", config.batchSize(), "partitions", partitions,
+                            "builtInRandomModel", config.model() == null));
             staged.publish(m);
         }
         LOG.info("embed: published {} embeddings to {}", n, part);
@@ -196,6 +197,10 @@ public final class ImageEmbedder {
             List<Integer> ids = new ArrayList<>();
             while (rows.hasNext() && ids.size() < batchSize) {
                 Row r = rows.next();
+                // Parquet does not keep non-null columns (STACK.md): a hand-made index may lack ids or paths.
+                if (r.isNullAt(0) || r.isNullAt(1)) {
+                    throw new InputDataException("image index: a row has no nsd_id or path (" + r + "); re-run fbnet ingest");
+                }
                 int id = r.getInt(0);
                 String path = r.getString(1);
                 byte[] content = r.isNullAt(2) ? null : (byte[]) r.get(2);

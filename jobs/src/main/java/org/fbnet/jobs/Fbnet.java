@@ -11,6 +11,7 @@ public final class Fbnet {
         return List.of(
                 new SynthCommand(),
                 new IngestCommand(),
+                new EmbedCommand(),
                 new DemoCommand(),
                 new BenchCommand());
     }

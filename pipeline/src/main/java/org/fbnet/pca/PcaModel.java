@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Saved as a directory numpy reads directly ({@code mean.npy}, {@code components.npy},
  * {@code eigenvalues.npy}, {@code explained_variance_ratio.npy}, the same meaning as scikit-learn's
  * {@code mean_}, {@code components_}, {@code explained_variance_} and
- * {@code explained_variance_ratio_}) plus a {@code manifest.json} with its fit configuration, seed,
+ * {@code explained_variance_ratio_}) plus a {@code _manifest.json} with its fit configuration, seed,
  * inputs and a {@code fitId} that datasets made with it record.
  * <p>Serializable so Spark tasks can receive it as a broadcast; the transforms use ND4J GEMMs.
  */

@@ -115,7 +115,7 @@ class RandomizedPcaTest extends SparkTestBase {
 
     @Test
     void seededDistributedFitsAreBitIdentical() {
-        PcaConfig cfg = new PcaConfig(K, 10, 7, 42, 50, 0, 2);
+        PcaConfig cfg = new PcaConfig(K, 10, 3, 42, 50, 0, 2);
         PcaModel a = new RandomizedPca(cfg).fit(rdd(X, 4), "a");
         PcaModel b = new RandomizedPca(cfg).fit(rdd(X, 4), "b");
         assertArrayEquals(a.eigenvalues(), b.eigenvalues(), 0.0);

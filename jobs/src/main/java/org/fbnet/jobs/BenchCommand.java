@@ -21,6 +21,7 @@ public final class BenchCommand implements Command {
     static Map<String, Benchmark> benchmarks() {
         Map<String, Benchmark> m = new TreeMap<>();
         for (Benchmark b : List.<Benchmark>of(
+                new PcaBenchmark()
         )) {
             m.put(b.name(), b);
         }

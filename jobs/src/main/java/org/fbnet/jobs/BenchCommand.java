@@ -23,7 +23,10 @@ public final class BenchCommand implements Command {
         for (Benchmark b : List.<Benchmark>of(
                 new ClipBenchmark(),
                 new IngestBenchmark(),
+                new PcaBenchmark(),
                 new SynthBenchmark())) {
+                new PcaBenchmark()
+        )) {
             m.put(b.name(), b);
         }
         return m;

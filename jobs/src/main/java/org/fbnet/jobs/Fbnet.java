@@ -12,6 +12,7 @@ public final class Fbnet {
                 new SynthCommand(),
                 new IngestCommand(),
                 new EmbedCommand(),
+                new ProjectCommand(),
                 new DemoCommand(),
                 new BenchCommand());
     }

@@ -24,8 +24,10 @@ public final class BenchCommand implements Command {
                 new ClipBenchmark(),
                 new IngestBenchmark(),
                 new PcaBenchmark(),
-                new SynthBenchmark())) {
+                new SynthBenchmark(),
+                new TrainBenchmark())) {
                 new PcaBenchmark()
+                new TrainBenchmark()
         )) {
             m.put(b.name(), b);
         }

@@ -81,8 +81,8 @@ public final class RidgeModel {
         return out.toFloatMatrix();
     }
 
-    /** Publishes the model to {@code dir} (replacing an older one) with a manifest carrying {@code provenance}'s fields. */
-    public void save(Path dir, Configuration conf, Manifest provenance) throws IOException {
+    /** Publishes the model to {@code dir} (replacing an older one) with {@code provenance} (inputs, config, seed) in its manifest. */
+    public void save(Path dir, Configuration conf, Map<String, Object> provenance) throws IOException {
         try (StagedDirectory staged = StagedDirectory.begin(dir, conf)) {
             NpyWriter.write(new Path(staged.path(), "weights.npy"), conf, weights, inputs, outputs);
             NpyWriter.write(new Path(staged.path(), "intercept.npy"), conf, intercept, outputs);
@@ -92,9 +92,7 @@ public final class RidgeModel {
                 mse.add(cvMse[i]);
             }
             Manifest m = Manifest.of(KIND, FORMAT_VERSION);
-            for (Map.Entry<String, Object> e : provenance.fields().entrySet()) {
-                if (!m.fields().containsKey(e.getKey())) m = m.with(e.getKey(), e.getValue());
-            }
+            for (Map.Entry<String, Object> e : provenance.entrySet()) m = m.with(e.getKey(), e.getValue());
             staged.publish(m.with("inputs", inputs).with("outputs", outputs).with("alpha", alpha)
                     .with("alphas", grid).with("cvMse", mse).with("folds", folds).with("trainingRows", trainingRows));
         }

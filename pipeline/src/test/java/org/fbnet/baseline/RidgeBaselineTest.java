@@ -159,7 +159,7 @@ class RidgeBaselineTest {
         RidgeModel m = new RidgeBaseline(new RidgeConfig(GRID, 3)).fit(d[0], d[1]);
         Configuration conf = HadoopConf.create();
         Path dir = new Path(Files.createTempDirectory("ridge-model").resolve("model").toString());
-        m.save(dir, conf, Manifest.of("unused", 1).with("subject", "subj01"));
+        m.save(dir, conf, java.util.Map.of("subject", "subj01"));
         RidgeModel back = RidgeModel.load(dir, conf);
         assertEquals("subj01", Manifest.read(dir, conf).getString("subject"));
         assertEquals(m.alpha(), back.alpha());

@@ -23,7 +23,7 @@ public final class SparkSessions {
         }
         conf.setIfMissing("spark.app.name", "fbnet " + appName);
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator," + RecordKryoRegistrator.class.getName());
         conf.setIfMissing("spark.sql.shuffle.partitions", s.get("spark.sql.shuffle.partitions"));
         conf.setIfMissing("spark.sql.parquet.compression.codec", s.get("spark.parquet.compression"));
         conf.setIfMissing("spark.sql.sources.partitionOverwriteMode", "dynamic");

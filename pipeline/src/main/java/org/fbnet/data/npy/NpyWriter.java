@@ -39,7 +39,12 @@ public final class NpyWriter implements Closeable {
     }
 
     static byte[] header(NpyDtype dtype, long[] shape) {
-        StringBuilder s = new StringBuilder("{'descr': '").append(dtype.descr())
+        return header(dtype.descr(), shape);
+    }
+
+    /** The header numpy writes for a descr and shape (also used for pickled object arrays). */
+    static byte[] header(String descr, long[] shape) {
+        StringBuilder s = new StringBuilder("{'descr': '").append(descr)
                 .append("', 'fortran_order': False, 'shape': (");
         for (int i = 0; i < shape.length; i++) {
             s.append(shape[i]);

@@ -53,7 +53,7 @@ public final class ReportFiles {
             writeScores(dir, conf, report, "scores");
             writeRoiCharts(dir, conf, report, "roi_");
             if (!curves.isEmpty()) writeBytes(new Path(dir, "training_curves.png"), conf, Charts.trainingCurves(report.name(), curves));
-            if (!test.isEmpty()) Submission.write(new Path(dir, "submission"), new Path(dir, "submission.zip"), conf, test);
+            if (!test.isEmpty()) Submission.write(new Path(dir, "submission"), new Path(dir, Submission.ZIP_NAME), conf, test);
             Manifest m = Manifest.of(KIND, FORMAT_VERSION).with("name", report.name());
             for (Map.Entry<String, Object> e : provenance.entrySet()) m = m.with(e.getKey(), e.getValue());
             EvaluationReport.ScoreRow all = report.overall();

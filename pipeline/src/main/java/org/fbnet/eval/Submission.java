@@ -3,12 +3,15 @@ package org.fbnet.eval;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.fbnet.data.npy.NpyDtype;
 import org.fbnet.data.npy.NpyWriter;
 
 /**
@@ -26,39 +29,58 @@ public final class Submission {
         }
     }
 
-    /**
-     * Writes the NPY files under {@code dir} and the zip at {@code zip}; returns the NPY paths.
-     * Both go through the Hadoop FileSystem API, so any output root works.
-     */
+    public static final String ZIP_NAME = "submission.zip";
+
+    /** Writes all subjects' NPY files under {@code dir} and zips them to {@code zip}; returns the NPY paths. */
     public static List<Path> write(Path dir, Path zip, Configuration conf, List<SubjectPredictions> subjects) throws IOException {
         List<Path> files = new ArrayList<>();
-        List<String> entries = new ArrayList<>();
-        for (SubjectPredictions s : subjects) {
-            for (String hemi : List.of("lh", "rh")) {
-                float[][] rows = hemi.equals("lh") ? s.lh() : s.rh();
-                String entry = s.subject() + "/" + hemi + "_pred_test.npy";
-                Path p = new Path(dir, entry);
-                int v = rows.length == 0 ? 0 : rows[0].length;
-                try (NpyWriter w = NpyWriter.create(p, conf, org.fbnet.data.npy.NpyDtype.FLOAT32, rows.length, v)) {
-                    for (int i = 0; i < rows.length; i++) {
-                        if (rows[i].length != v) throw new IllegalArgumentException(entry + ": row " + i + " has " + rows[i].length + " vertices, expected " + v);
-                        w.write(rows[i]);
-                    }
+        for (SubjectPredictions s : subjects) files.addAll(writeSubject(dir, conf, s));
+        zip(dir, zip, conf);
+        return files;
+    }
+
+    /** Writes one subject's {@code subjXX/lh_pred_test.npy} and {@code rh_pred_test.npy} under {@code dir}. */
+    public static List<Path> writeSubject(Path dir, Configuration conf, SubjectPredictions s) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String hemi : List.of("lh", "rh")) {
+            float[][] rows = hemi.equals("lh") ? s.lh() : s.rh();
+            Path p = new Path(dir, s.subject() + "/" + hemi + "_pred_test.npy");
+            int v = rows.length == 0 ? 0 : rows[0].length;
+            try (NpyWriter w = NpyWriter.create(p, conf, NpyDtype.FLOAT32, rows.length, v)) {
+                for (int i = 0; i < rows.length; i++) {
+                    if (rows[i].length != v) throw new IllegalArgumentException(p + ": row " + i + " has " + rows[i].length + " vertices, expected " + v);
+                    w.write(rows[i]);
                 }
-                files.add(p);
-                entries.add(entry);
+            }
+            files.add(p);
+        }
+        return files;
+    }
+
+    /**
+     * Zips every {@code subjXX/{lh,rh}_pred_test.npy} under {@code dir} into {@code zip}, entries named by
+     * those relative paths in sorted order, so the zip extracts to the submission layout.
+     */
+    public static void zip(Path dir, Path zip, Configuration conf) throws IOException {
+        FileSystem fs = dir.getFileSystem(conf);
+        List<String> entries = new ArrayList<>();
+        for (FileStatus subject : fs.listStatus(dir)) {
+            if (!subject.isDirectory() || !subject.getPath().getName().matches("subj\\d+")) continue;
+            for (String hemi : List.of("lh", "rh")) {
+                Path f = new Path(subject.getPath(), hemi + "_pred_test.npy");
+                if (fs.exists(f)) entries.add(subject.getPath().getName() + "/" + f.getName());
             }
         }
-        FileSystem fs = zip.getFileSystem(conf);
-        try (ZipOutputStream out = new ZipOutputStream(fs.create(zip, true))) {
-            for (int i = 0; i < files.size(); i++) {
-                out.putNextEntry(new ZipEntry(entries.get(i)));
-                try (InputStream in = files.get(i).getFileSystem(conf).open(files.get(i))) {
+        if (entries.isEmpty()) throw new IOException(dir + ": no subjXX/{lh,rh}_pred_test.npy files to zip");
+        Collections.sort(entries);
+        try (ZipOutputStream out = new ZipOutputStream(zip.getFileSystem(conf).create(zip, true))) {
+            for (String entry : entries) {
+                out.putNextEntry(new ZipEntry(entry));
+                try (InputStream in = fs.open(new Path(dir, entry))) {
                     in.transferTo(out);
                 }
                 out.closeEntry();
             }
         }
-        return files;
     }
 }

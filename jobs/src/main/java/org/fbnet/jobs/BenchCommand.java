@@ -21,7 +21,7 @@ public final class BenchCommand implements Command {
     static Map<String, Benchmark> benchmarks() {
         Map<String, Benchmark> m = new TreeMap<>();
         for (Benchmark b : List.<Benchmark>of(
-        )) {
+                new IngestBenchmark())) {
             m.put(b.name(), b);
         }
         return m;

@@ -10,6 +10,7 @@ public final class Fbnet {
     static List<Command> commands() {
         return List.of(
                 new IngestCommand(),
+                new CompareCommand(),
                 new DemoCommand(),
                 new BenchCommand());
     }

@@ -13,14 +13,14 @@ import org.fbnet.store.Datasets;
  * A small output root written with Spark in the stages' schemas: latents, fMRI, vertex info and ROIs
  * of subjects whose responses are a linear map of the image latents plus noise.
  */
-final class CompareFixture {
-    static final int P = 8, LH = 12, RH = 10, LATENT = 3;
+public final class CompareFixture {
+    public static final int P = 8, LH = 12, RH = 10, LATENT = 3;
 
     /** Per subject: train rows, test rows; arrays [subject][split][row][...]. */
     final List<String> subjects;
     final float[][][][] x, lh, rh;
 
-    CompareFixture(List<String> subjects, int nTrain, int nTest, long seed) {
+    public CompareFixture(List<String> subjects, int nTrain, int nTest, long seed) {
         this.subjects = subjects;
         Random r = new Random(seed);
         x = new float[subjects.size()][2][][];
@@ -73,7 +73,7 @@ final class CompareFixture {
     }
 
     /** Writes the datasets; {@code testTruth} false leaves test fMRI (and test brain latents) out. */
-    void write(SparkSession spark, DataRoot root, boolean testTruth) {
+    public void write(SparkSession spark, DataRoot root, boolean testTruth) {
         write(spark, root, testTruth, -1);
     }
 

@@ -21,7 +21,8 @@ public final class BenchCommand implements Command {
     static Map<String, Benchmark> benchmarks() {
         Map<String, Benchmark> m = new TreeMap<>();
         for (Benchmark b : List.<Benchmark>of(
-                new IngestBenchmark())) {
+                new IngestBenchmark(),
+                new RidgeBenchmark())) {
             m.put(b.name(), b);
         }
         return m;

@@ -1,5 +1,6 @@
 package org.fbnet.compare;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
@@ -67,8 +68,11 @@ public record SubjectData(String subject, DataRoot root, Rows train, Rows valida
                         col(Datasets.LH).as("lh_latent"), col(Datasets.RH).as("rh_latent"));
         Dataset<Row> fmri = spark.read().parquet(root.fmri().toString()).where(col(Datasets.SUBJECT).equalTo(subject))
                 .select(col(Datasets.SPLIT), col(Datasets.ROW_INDEX), col(Datasets.LH), col(Datasets.RH));
-        Dataset<Row> joined = latents.join(fmri, scala.collection.JavaConverters.asScalaBuffer(
-                List.of(Datasets.SPLIT, Datasets.ROW_INDEX)).toSeq(), "left_outer").orderBy(Datasets.SPLIT, Datasets.ROW_INDEX);
+        // Latents are small (x plus brain latents): broadcasting them joins without shuffling the fMRI.
+        Dataset<Row> joined = fmri.join(broadcast(latents), scala.collection.JavaConverters.asScalaBuffer(
+                List.of(Datasets.SPLIT, Datasets.ROW_INDEX)).toSeq(), "right_outer")
+                .select(col(Datasets.SPLIT), col(Datasets.ROW_INDEX), col(Datasets.NSD_ID), col(Datasets.X),
+                        col("lh_latent"), col("rh_latent"), col(Datasets.LH), col(Datasets.RH));
         List<Row> train = new ArrayList<>(), test = new ArrayList<>();
         // toLocalIterator fetches a partition at a time: collect() would hit spark.driver.maxResultSize at NSD scale.
         for (Iterator<Row> it = joined.toLocalIterator(); it.hasNext(); ) {
@@ -78,6 +82,9 @@ public record SubjectData(String subject, DataRoot root, Rows train, Rows valida
             else if (Datasets.TEST.equals(split)) test.add(r);
             else throw new InputDataException(root.latents() + ": " + subject + " has a row of unknown split '" + split + "'");
         }
+        java.util.Comparator<Row> byRow = java.util.Comparator.comparingInt(r -> r.getInt(1));
+        train.sort(byRow);
+        test.sort(byRow);
         if (train.isEmpty()) throw new InputDataException(root.latents() + ": no training rows for " + subject);
         String where = subject + " in " + root.root();
         Rows trainRows = rows(train, where + " (train)", true);

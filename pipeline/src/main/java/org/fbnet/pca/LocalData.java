@@ -1,0 +1,86 @@
+package org.fbnet.pca;
+
+import org.fbnet.data.InputDataException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Centered data held in one JVM as a single rows x columns float matrix: the path for inputs small
+ * enough to collect, where one large GEMM per product beats any blocking.
+ */
+final class LocalData implements CenteredData {
+    private final INDArray a;
+    private final float[] mean;
+    private final double totalVariance;
+
+    private LocalData(INDArray a, float[] mean, double totalVariance) {
+        this.a = a;
+        this.mean = mean;
+        this.totalVariance = totalVariance;
+    }
+
+    /** Validates and centers rows (all the same length, finite); {@code source} names them in errors. */
+    static LocalData of(float[][] rows, String source) {
+        if (rows.length == 0) throw new InputDataException(source + ": no rows to fit a PCA on");
+        int d = rows[0].length;
+        double[] sum = new double[d];
+        for (int i = 0; i < rows.length; i++) {
+            RowChecks.check(rows[i], d, source, "row " + i);
+            for (int j = 0; j < d; j++) sum[j] += rows[i][j];
+        }
+        float[] mean = new float[d];
+        for (int j = 0; j < d; j++) mean[j] = (float) (sum[j] / rows.length);
+        INDArray a = Nd4j.create(DataType.FLOAT, new long[] {rows.length, d}, 'c');
+        float[] centered = new float[d];
+        double ss = 0;
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < d; j++) {
+                centered[j] = rows[i][j] - mean[j];
+                ss += (double) centered[j] * centered[j];
+            }
+            a.putRow(i, Nd4j.createFromArray(centered));
+        }
+        return new LocalData(a, mean, rows.length > 1 ? ss / (rows.length - 1) : 0);
+    }
+
+    /**
+     * Takes over a float matrix (rows x columns, C order) and centers it in place: for callers that
+     * already hold the data off-heap, so no second copy is made.
+     */
+    static LocalData ofMatrix(INDArray x, String source) {
+        if (x.rank() != 2 || x.rows() == 0) throw new InputDataException(source + ": expected a non-empty matrix, got shape " + java.util.Arrays.toString(x.shape()));
+        if (x.dataType() != DataType.FLOAT) throw new IllegalArgumentException(source + ": expected float data, got " + x.dataType());
+        if (x.isNaN().any() || x.isInfinite().any()) {
+            throw new InputDataException(source + ": the matrix has non-finite values; PCA input must be finite");
+        }
+        INDArray sum = x.castTo(DataType.DOUBLE).sum(0);
+        INDArray meanRow = sum.divi(x.rows()).castTo(DataType.FLOAT);
+        x.subiRowVector(meanRow);
+        double norm = x.norm2Number().doubleValue();
+        return new LocalData(x, meanRow.toFloatVector(), x.rows() > 1 ? norm * norm / (x.rows() - 1) : 0);
+    }
+
+    @Override public long rows() { return a.rows(); }
+
+    @Override public int columns() { return (int) a.columns(); }
+
+    @Override public float[] mean() { return mean; }
+
+    @Override public double totalVariance() { return totalVariance; }
+
+    @Override
+    public Pass pass(float[] q, int l, boolean wantZ) {
+        INDArray qm = BlockProducts.matrix(q, columns(), l);
+        INDArray z = wantZ ? Nd4j.create(DataType.FLOAT, new long[] {columns(), l}, 'c') : null;
+        double[] g = new double[l * l];
+        BlockProducts.accumulate(a, qm, z, g);
+        qm.close();
+        return new Pass(z, g);
+    }
+
+    @Override
+    public void close() {
+        a.close();
+    }
+}

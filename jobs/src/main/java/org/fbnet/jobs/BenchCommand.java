@@ -22,7 +22,8 @@ public final class BenchCommand implements Command {
         Map<String, Benchmark> m = new TreeMap<>();
         for (Benchmark b : List.<Benchmark>of(
                 new IngestBenchmark(),
-                new RidgeBenchmark())) {
+                new RidgeBenchmark(),
+                new TrainBenchmark())) {
             m.put(b.name(), b);
         }
         return m;

@@ -1,0 +1,118 @@
+package org.fbnet.nn;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.fbnet.nn.layer.LeakInjection;
+import org.fbnet.nn.layer.ResidualPReLU;
+import org.fbnet.nn.loss.RacingLoss;
+import org.fbnet.nn.optim.LionConfig;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+/**
+ * Builds the F-BNet network (Modelling the brain's response to natural scenes in the bottleneck space)
+ * as a DL4J {@link ComputationGraph}:
+ * <pre>
+ *   x [input] -> embed = Dense(input -> input*f)
+ *             -> residual = embed + PReLU(Dense(embed))   (ResidualPReLU, one slope per unit)
+ *   (residual, y, z) -> leak (LeakInjection, one projection P shared by leak y and noise z)
+ *             -> dropout -> lh = Dense(-> lhSize), rh = Dense(-> rhSize)
+ *             -> heads = [lh, rh] -> out (racing or MSE loss over both hemispheres)
+ * </pre>
+ * Inputs in order: {@value #INPUT_X}, {@value #INPUT_LEAK}, {@value #INPUT_NOISE}; one output, lh then rh.
+ * <p>All dense layers are linear (identity activation) with LeCun-normal kernels and zero biases, as
+ * Flax's Dense. The PReLU is our own vertex: DL4J's PReLULayer fails on minibatches above 64 rows
+ * (see {@link ResidualPReLU}). The heads meet in one loss layer because the racing loss couples them (see
+ * {@link RacingLoss}). Lion's decoupled weight decay is set on every layer and on the leak vertex,
+ * never globally: a global weightDecay is applied twice by DL4J M2 (STACK.md).
+ */
+public final class FbnetNetwork {
+    public static final String INPUT_X = "x";
+    public static final String INPUT_LEAK = "y";
+    public static final String INPUT_NOISE = "z";
+    public static final String EMBED = "embed";
+    public static final String RESIDUAL_DENSE = "res_dense";
+    public static final String RESIDUAL = "residual";
+    public static final String LEAK = "leak";
+    public static final String DROPOUT = "dropout";
+    public static final String HEAD_LH = "lh";
+    public static final String HEAD_RH = "rh";
+    public static final String HEADS = "heads";
+    public static final String OUTPUT = "out";
+
+    private FbnetNetwork() { }
+
+    /** The graph configuration; {@code dataType} is FLOAT for training, DOUBLE for gradient checks. */
+    public static ComputationGraphConfiguration configuration(NetworkConfig net, IUpdater updater, double weightDecay,
+                                                              long seed, DataType dataType) {
+        List<Regularization> decay = weightDecay > 0 ? List.of(new WeightDecay(weightDecay, true)) : List.of();
+        int in = net.inputSize(), hidden = net.hiddenSize(), brain = net.brainSize();
+        LeakInjection leak = new LeakInjection(brain, hidden, net.alpha(), net.beta());
+        leak.setRegularization(decay);
+        leak.setRegularizationBias(decay);
+        ResidualPReLU residual = new ResidualPReLU(hidden, net.preluInit());
+        residual.setRegularization(decay);
+        residual.setRegularizationBias(decay);
+        DropoutLayer.Builder dropout = new DropoutLayer.Builder();
+        if (net.dropout() > 0) dropout.dropOut(new Dropout(1.0 - net.dropout())); // DL4J takes a retain probability
+        ILossFunction loss = net.loss() == NetworkConfig.Loss.RACING ? new RacingLoss(net.lhSize()) : new LossMSE();
+
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(dataType)
+                .updater(updater)
+                .weightInit(WeightInit.LECUN_NORMAL)
+                .biasInit(0)
+                .graphBuilder()
+                .addInputs(INPUT_X, INPUT_LEAK, INPUT_NOISE)
+                .setInputTypes(InputType.feedForward(in), InputType.feedForward(brain), InputType.feedForward(brain))
+                .addLayer(EMBED, dense(in, hidden, decay), INPUT_X)
+                .addLayer(RESIDUAL_DENSE, dense(hidden, hidden, decay), EMBED)
+                .addVertex(RESIDUAL, residual, EMBED, RESIDUAL_DENSE)
+                .addVertex(LEAK, leak, RESIDUAL, INPUT_LEAK, INPUT_NOISE)
+                .addLayer(DROPOUT, dropout.build(), LEAK)
+                .addLayer(HEAD_LH, dense(hidden, net.lhSize(), decay), DROPOUT)
+                .addLayer(HEAD_RH, dense(hidden, net.rhSize(), decay), DROPOUT)
+                .addVertex(HEADS, new MergeVertex(), HEAD_LH, HEAD_RH)
+                .addLayer(OUTPUT, new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), HEADS)
+                .setOutputs(OUTPUT)
+                .build();
+    }
+
+    /** A freshly initialised network trained with Lion. */
+    public static ComputationGraph build(NetworkConfig net, LionConfig lion, long seed) {
+        ComputationGraph g = new ComputationGraph(configuration(net, lion.updater(), lion.weightDecay(), seed, DataType.FLOAT));
+        g.init();
+        return g;
+    }
+
+    private static DenseLayer dense(int nIn, int nOut, List<Regularization> decay) {
+        return decayed(new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(Activation.IDENTITY), decay).build();
+    }
+
+    private static <T extends BaseLayer.Builder<T>> T decayed(T b, List<Regularization> decay) {
+        b.regularization(decay);
+        b.regularizationBias(decay);
+        return b;
+    }
+
+    /** Number of parameters including the leak vertex's (DL4J's numParams() counts layers only). */
+    public static long parameterCount(ComputationGraph g) {
+        return g.params().length();
+    }
+}

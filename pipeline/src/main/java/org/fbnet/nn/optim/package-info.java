@@ -1,0 +1,2 @@
+/** Optimizers for DL4J networks that DL4J lacks (Lion). */
+package org.fbnet.nn.optim;

@@ -1,0 +1,173 @@
+package org.fbnet.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.fbnet.nn.FbnetNetwork;
+import org.fbnet.nn.NetworkConfig;
+import org.fbnet.nn.StructuredNoise;
+import org.fbnet.provenance.Manifest;
+import org.fbnet.store.StagedDirectory;
+
+/**
+ * A trained F-BNet network: the parameters of its best validation epoch, the network and training
+ * configuration, each subject's noise eigenvalues, the per-epoch history and its provenance (seed,
+ * best epoch, parent model it was fine-tuned from).
+ * <p>Immutable from the outside: the DL4J graph is never handed out, and {@link #predict} is
+ * synchronized because a graph's forward pass is not thread-safe. Saved as a directory holding
+ * {@value #GRAPH_FILE} (DL4J ModelSerializer, parameters only: fine-tuning restarts Lion's momentum)
+ * and the manifest.
+ */
+public final class FbnetModel {
+    public static final String KIND = "fbnet-model";
+    public static final int FORMAT_VERSION = 1;
+    public static final String GRAPH_FILE = "graph.zip";
+
+    private final ComputationGraph graph;
+    private final NetworkConfig network;
+    private final TrainerConfig training;
+    private final Map<String, float[]> noiseEigenvalues;
+    private final List<EpochRecord> history;
+    private final int bestEpoch;
+    private final String parent;
+    private final String runner;
+    private final String origin;
+
+    FbnetModel(ComputationGraph graph, NetworkConfig network, TrainerConfig training, Map<String, float[]> noiseEigenvalues,
+               List<EpochRecord> history, int bestEpoch, String parent, String runner, String origin) {
+        this.graph = graph;
+        this.network = network;
+        this.training = training;
+        Map<String, float[]> e = new LinkedHashMap<>();
+        noiseEigenvalues.forEach((k, v) -> e.put(k, v.clone()));
+        this.noiseEigenvalues = Collections.unmodifiableMap(e);
+        this.history = List.copyOf(history);
+        this.bestEpoch = bestEpoch;
+        this.parent = parent;
+        this.runner = runner;
+        this.origin = origin;
+    }
+
+    /** The predicted brain latents of one subject: one row per image, lh and rh components. */
+    public record Prediction(float[][] lh, float[][] rh) { }
+
+    /** Predictions with the training config's seed and number of noise draws. */
+    public Prediction predict(float[][] x, String subject) {
+        return predict(x, subject, training.noiseDraws(), training.seed());
+    }
+
+    /** Inference-mode predictions averaged over {@code draws} seeded noise draws of the subject's structured noise. */
+    public synchronized Prediction predict(float[][] x, String subject, int draws, long seed) {
+        float[][][] p = Inference.predict(graph, network, x, noise(subject), draws, seed);
+        return new Prediction(p[0], p[1]);
+    }
+
+    StructuredNoise noise(String subject) {
+        float[] e = noiseEigenvalues.get(subject);
+        if (e == null) throw new IllegalArgumentException("model was not trained on subject " + subject + "; it knows " + noiseEigenvalues.keySet());
+        return new StructuredNoise(e);
+    }
+
+    public NetworkConfig network() { return network; }
+
+    public TrainerConfig training() { return training; }
+
+    public List<String> subjects() { return List.copyOf(noiseEigenvalues.keySet()); }
+
+    public List<EpochRecord> history() { return history; }
+
+    /** The 1-based epoch whose parameters this model holds (0: none trained, e.g. a loaded parent). */
+    public int bestEpoch() { return bestEpoch; }
+
+    /** The best epoch's record. */
+    public EpochRecord best() {
+        return history.stream().filter(r -> r.epoch() == bestEpoch).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no history for best epoch " + bestEpoch));
+    }
+
+    /** What this model was fine-tuned from (a path or a description), or null if trained from scratch. */
+    public String parent() { return parent; }
+
+    /** Where it was loaded from, or null for a model trained in this process. */
+    public String origin() { return origin; }
+
+    /** This model for provenance: its origin if saved, else a description. */
+    public String describe() {
+        return origin != null ? origin : "fbnet model of " + subjects() + " (seed " + training.seed() + ", best epoch " + bestEpoch + ")";
+    }
+
+    public long parameterCount() { return FbnetNetwork.parameterCount(graph); }
+
+    /** A copy of the parameters, flattened in DL4J's order (for fine-tuning and tests). */
+    public synchronized org.nd4j.linalg.api.ndarray.INDArray parameters() { return graph.params().dup(); }
+
+    /** Publishes the model directory atomically at {@code dir}, replacing any model there. */
+    public synchronized Path save(Path dir, Configuration conf) throws IOException {
+        try (StagedDirectory staged = StagedDirectory.begin(dir, conf)) {
+            try (OutputStream out = staged.fileSystem().create(new Path(staged.path(), GRAPH_FILE), false)) {
+                ModelSerializer.writeModel(graph, out, false);
+            }
+            return staged.publish(manifest());
+        }
+    }
+
+    Manifest manifest() {
+        Map<String, Object> eig = new LinkedHashMap<>();
+        noiseEigenvalues.forEach((s, e) -> {
+            List<Double> l = new ArrayList<>(e.length);
+            for (float v : e) l.add((double) v);
+            eig.put(s, l);
+        });
+        return Manifest.of(KIND, FORMAT_VERSION)
+                .with("network", network.asMap())
+                .with("training", training.asMap())
+                .with("seed", training.seed())
+                .with("subjects", subjects())
+                .with("epochsRun", history.size())
+                .with("bestEpoch", bestEpoch)
+                .with("parent", parent)
+                .with("runner", runner)
+                .with("parameters", parameterCount())
+                .with("history", history.stream().map(EpochRecord::asMap).toList())
+                .with("noiseEigenvalues", eig);
+    }
+
+    /** Loads a model directory written by {@link #save}. */
+    @SuppressWarnings("unchecked")
+    public static FbnetModel load(Path dir, Configuration conf) throws IOException {
+        Manifest m = Manifest.read(dir, conf);
+        if (m == null) throw new IOException(dir + ": no " + Manifest.FILE_NAME + "; not an fbnet model directory");
+        if (!KIND.equals(m.kind())) throw new IOException(dir + ": manifest kind is '" + m.kind() + "', expected '" + KIND + "'");
+        if (m.formatVersion() != FORMAT_VERSION) {
+            throw new IOException(dir + ": model format version " + m.formatVersion() + " is not readable by this fbnet (reads " + FORMAT_VERSION + ")");
+        }
+        Path graphFile = new Path(dir, GRAPH_FILE);
+        FileSystem fs = graphFile.getFileSystem(conf);
+        ComputationGraph graph;
+        try (InputStream in = fs.open(graphFile)) {
+            graph = ModelSerializer.restoreComputationGraph(in, false);
+        }
+        NetworkConfig network = NetworkConfig.fromMap(m.getMap("network"));
+        TrainerConfig training = TrainerConfig.fromMap(m.getMap("training"));
+        Map<String, float[]> eig = new LinkedHashMap<>();
+        m.getMap("noiseEigenvalues").forEach((s, v) -> {
+            List<Number> l = (List<Number>) v;
+            float[] e = new float[l.size()];
+            for (int i = 0; i < e.length; i++) e[i] = l.get(i).floatValue();
+            eig.put(s, e);
+        });
+        List<EpochRecord> history = ((List<Map<String, Object>>) m.get("history")).stream().map(EpochRecord::fromMap).toList();
+        return new FbnetModel(graph, network, training, eig, history, ((Number) m.get("bestEpoch")).intValue(),
+                m.getString("parent"), m.getString("runner"), fs.makeQualified(dir).toString());
+    }
+}

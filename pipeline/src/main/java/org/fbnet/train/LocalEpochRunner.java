@@ -1,0 +1,26 @@
+package org.fbnet.train;
+
+import java.util.Iterator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/** Gradient steps in this JVM, one {@code fit} per minibatch (ND4J's own threads parallelise each step). */
+public final class LocalEpochRunner implements EpochRunner {
+    @Override
+    public double runEpoch(ComputationGraph graph, Iterator<MultiDataSet> batches) {
+        double sum = 0;
+        long rows = 0;
+        while (batches.hasNext()) {
+            MultiDataSet b = batches.next();
+            graph.fit(b);
+            long n = b.getFeatures(0).size(0);
+            // score() is the loss of the batch before the step (plus a regularization term, zero for weight decay).
+            sum += graph.score() * n;
+            rows += n;
+        }
+        return rows == 0 ? Double.NaN : sum / rows;
+    }
+
+    @Override
+    public String describe() { return "local"; }
+}

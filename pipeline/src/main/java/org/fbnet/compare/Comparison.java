@@ -11,7 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.fbnet.config.ConfigException;
 import org.fbnet.eval.Charts;
-import org.fbnet.eval.EpochRecord;
+import org.fbnet.train.EpochRecord;
 import org.fbnet.eval.EvaluationReport;
 import org.fbnet.eval.ReportFiles;
 import org.fbnet.eval.RoiAtlas;

@@ -1,7 +1,7 @@
 package org.fbnet.compare;
 
 import java.util.List;
-import org.fbnet.eval.EpochRecord;
+import org.fbnet.train.EpochRecord;
 
 /**
  * One model the comparison trains on a subject and scores: F-BNet, an ablation, or a baseline.

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.fbnet.train.EpochRecord;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -103,9 +104,9 @@ public final class Charts {
             XYSeries l = new XYSeries(run.getKey()), vr = new XYSeries(run.getKey()), vs = new XYSeries(run.getKey());
             for (EpochRecord e : run.getValue()) {
                 l.add(e.epoch(), e.trainLoss());
-                vr.add(e.epoch(), e.valR());
-                if (!Double.isNaN(e.valScore())) {
-                    vs.add(e.epoch(), e.valScore());
+                vr.add(e.epoch(), e.validationR());
+                if (!Double.isNaN(e.validationScore())) {
+                    vs.add(e.epoch(), e.validationScore());
                     anyScore = true;
                 }
             }

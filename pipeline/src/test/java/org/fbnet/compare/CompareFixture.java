@@ -6,19 +6,25 @@ import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.fbnet.pca.PcaConfig;
+import org.fbnet.pca.PcaModel;
+import org.fbnet.pca.RandomizedPca;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Datasets;
 
 /**
- * A small output root written with Spark in the stages' schemas: latents, fMRI, vertex info and ROIs
- * of subjects whose responses are a linear map of the image latents plus noise.
+ * A small output root written with Spark in the stages' schemas: latents, fMRI, vertex info, ROIs and
+ * per-hemisphere fMRI PCA models, for subjects whose responses are a linear map of the image latents
+ * plus noise. Brain latents are the PCA projections of the responses (PCA fitted on all training rows).
  */
 public final class CompareFixture {
-    public static final int P = 8, LH = 12, RH = 10, LATENT = 3;
+    public static final int P = 8, LH = 12, RH = 10, LATENT = 4;
 
     /** Per subject: train rows, test rows; arrays [subject][split][row][...]. */
     final List<String> subjects;
     final float[][][][] x, lh, rh;
+    /** Per subject: lh and rh fMRI PCA. */
+    final PcaModel[][] pca;
 
     public CompareFixture(List<String> subjects, int nTrain, int nTest, long seed) {
         this.subjects = subjects;
@@ -26,6 +32,7 @@ public final class CompareFixture {
         x = new float[subjects.size()][2][][];
         lh = new float[subjects.size()][2][][];
         rh = new float[subjects.size()][2][][];
+        pca = new PcaModel[subjects.size()][2];
         for (int s = 0; s < subjects.size(); s++) {
             double[][] wl = weights(r, LH), wr = weights(r, RH);
             for (int split = 0; split < 2; split++) {
@@ -39,6 +46,8 @@ public final class CompareFixture {
                     fill(r, x[s][split][i], wr, rh[s][split][i]);
                 }
             }
+            pca[s][0] = new RandomizedPca(PcaConfig.of(LATENT)).fit(lh[s][0], subjects.get(s) + " lh");
+            pca[s][1] = new RandomizedPca(PcaConfig.of(LATENT)).fit(rh[s][0], subjects.get(s) + " rh");
         }
     }
 
@@ -68,9 +77,6 @@ public final class CompareFixture {
         return l;
     }
 
-    private static float[] head(float[] a, int n) {
-        return java.util.Arrays.copyOf(a, n);
-    }
 
     /** Writes the datasets; {@code testTruth} false leaves test fMRI (and test brain latents) out. */
     public void write(SparkSession spark, DataRoot root, boolean testTruth) {
@@ -85,10 +91,11 @@ public final class CompareFixture {
             for (int split = 0; split < 2; split++) {
                 String name = split == 0 ? Datasets.TRAIN : Datasets.TEST;
                 boolean truth = split == 0 || testTruth;
+                float[][] lhLatent = pca[s][0].transform(lh[s][split]), rhLatent = pca[s][1].transform(rh[s][split]);
                 for (int i = 0; i < x[s][split].length; i++) {
                     int nsd = 1000 * (s + 1) + 100 * split + i;
                     latents.add(RowFactory.create(subj, name, i, nsd, list(x[s][split][i]),
-                            truth ? list(head(lh[s][split][i], LATENT)) : null, truth ? list(head(rh[s][split][i], LATENT)) : null));
+                            truth ? list(lhLatent[i]) : null, truth ? list(rhLatent[i]) : null));
                     if (truth && !(split == 0 && i == dropTrainRow)) fmri.add(RowFactory.create(subj, name, i, nsd, list(lh[s][split][i]), list(rh[s][split][i])));
                 }
             }
@@ -98,6 +105,14 @@ public final class CompareFixture {
             rois.add(RowFactory.create(subj, "lh", "floc-faces", "FFA-1", 2, List.of(4, 5, 6)));
             rois.add(RowFactory.create(subj, "rh", "prf-visualrois", "V1v", 1, List.of(0, 1, 2)));
             rois.add(RowFactory.create(subj, "rh", "floc-faces", "FFA-1", 2, List.<Integer>of()));
+        }
+        for (int s = 0; s < subjects.size(); s++) {
+            try {
+                pca[s][0].save(root.fmriPca(subjects.get(s), "lh"), root.conf());
+                pca[s][1].save(root.fmriPca(subjects.get(s), "rh"), root.conf());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         write(spark, latents, Datasets.LATENTS, root.latents());
         write(spark, fmri, Datasets.FMRI, root.fmri());

@@ -15,7 +15,7 @@ import org.fbnet.baseline.RidgeConfig;
 import org.fbnet.config.ConfigException;
 import org.fbnet.config.Settings;
 import org.fbnet.data.npy.NpyWriter;
-import org.fbnet.eval.EpochRecord;
+import org.fbnet.train.EpochRecord;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
@@ -40,7 +40,7 @@ class ComparisonTest extends SparkTestBase {
         public Result fit(SubjectData d, long seed) {
             return new Result(mean(d.train().lh(), d.validation().size()), mean(d.train().rh(), d.validation().size()),
                     mean(d.train().lh(), d.test().size()), mean(d.train().rh(), d.test().size()),
-                    List.of(new EpochRecord(1, 1.0 + seed, 0.0, 0.0, 100), new EpochRecord(2, 0.5 + seed, 0.0, 0.0, 100)));
+                    List.of(new EpochRecord(1, 1.0 + seed, 0.0, 0.0, 100, 1), new EpochRecord(2, 0.5 + seed, 0.0, 0.0, 100, 1)));
         }
 
         private static float[][] mean(float[][] y, int rows) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
+import org.fbnet.train.EpochRecord;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.data.npy.NpyWriter;
 import org.fbnet.provenance.Manifest;
@@ -71,7 +72,7 @@ class ReportFilesTest {
         }
         EvaluationReport report = EvaluationReport.of("fbnet/validation", parts, new RoiAtlas(rois));
         Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
-        curves.put("fbnet seed 0", List.of(new EpochRecord(1, -0.5, 0.1, 5, 600), new EpochRecord(2, -0.7, 0.15, 8, 610)));
+        curves.put("fbnet seed 0", List.of(new EpochRecord(1, -0.5, 0.1, 5, 600, 1), new EpochRecord(2, -0.7, 0.15, 8, 610, 1)));
         Path target = new Path(tmp.resolve("reports/eval").toString());
         ReportFiles.publish(target, conf, report, curves, test, Map.of("seed", 0));
         assertEquals(ReportFiles.KIND, Manifest.read(target, conf).kind());
@@ -138,7 +139,7 @@ class ReportFilesTest {
         assertEquals(900, roi.getWidth());
         assertEquals(560, roi.getHeight());
         BufferedImage curves = ImageIO.read(new ByteArrayInputStream(Charts.trainingCurves("t",
-                Map.of("a", List.of(new EpochRecord(1, 1, 0.1, Double.NaN, 10))))));
+                Map.of("a", List.of(new EpochRecord(1, 1, 0.1, Double.NaN, 10, 1))))));
         assertEquals(650, curves.getHeight(), "no scores: two panels");
     }
 }

@@ -24,11 +24,15 @@ public final class BenchCommand implements Command {
                 new ClipBenchmark(),
                 new IngestBenchmark(),
                 new PcaBenchmark(),
+                new RidgeBenchmark(),
                 new SynthBenchmark(),
                 new TrainBenchmark())) {
                 new PcaBenchmark()
                 new TrainBenchmark()
         )) {
+                new IngestBenchmark(),
+                new RidgeBenchmark(),
+                new TrainBenchmark())) {
             m.put(b.name(), b);
         }
         return m;

@@ -27,12 +27,6 @@ public final class BenchCommand implements Command {
                 new RidgeBenchmark(),
                 new SynthBenchmark(),
                 new TrainBenchmark())) {
-                new PcaBenchmark()
-                new TrainBenchmark()
-        )) {
-                new IngestBenchmark(),
-                new RidgeBenchmark(),
-                new TrainBenchmark())) {
             m.put(b.name(), b);
         }
         return m;

@@ -21,8 +21,12 @@ public final class BenchCommand implements Command {
     static Map<String, Benchmark> benchmarks() {
         Map<String, Benchmark> m = new TreeMap<>();
         for (Benchmark b : List.<Benchmark>of(
-                new TrainBenchmark()
-        )) {
+                new ClipBenchmark(),
+                new IngestBenchmark(),
+                new PcaBenchmark(),
+                new RidgeBenchmark(),
+                new SynthBenchmark(),
+                new TrainBenchmark())) {
             m.put(b.name(), b);
         }
         return m;

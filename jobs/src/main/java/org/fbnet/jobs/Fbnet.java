@@ -9,7 +9,12 @@ public final class Fbnet {
     /** Every subcommand, in pipeline order. */
     static List<Command> commands() {
         return List.of(
+                new SynthCommand(),
                 new IngestCommand(),
+                new EmbedCommand(),
+                new ProjectCommand(),
+                new CompareCommand(),
+                new DemoCommand(),
                 new BenchCommand());
     }
 

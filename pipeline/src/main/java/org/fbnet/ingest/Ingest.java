@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.fbnet.data.AlgonautsReader;
@@ -30,6 +31,7 @@ import org.fbnet.data.RoiEntry;
 import org.fbnet.data.SubjectScan;
 import org.fbnet.data.npy.NpyReader;
 import org.fbnet.provenance.Manifest;
+import org.fbnet.spark.SparkProgress;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Datasets;
 import org.fbnet.store.SerializableHadoopConf;
@@ -168,9 +170,16 @@ public final class Ingest {
         Broadcast<List<FmriRows.Sources>> src = jsc().broadcast(sources);
         SerializableHadoopConf sconf = new SerializableHadoopConf(conf);
         List<FmriRows.Chunk> chunks = chunks(sources);
-        JavaRDD<Row> rows = jsc().parallelize(chunks, chunks.size())
-                .flatMap(ch -> FmriRows.read(ch, src.value(), sconf, lh, rh).iterator());
-        write(rows, withoutSubject(Datasets.FMRI), staging, 0);
+        long total = sources.stream().mapToLong(x -> x.nsdIds().length).sum();
+        try (SparkProgress progress = SparkProgress.start(spark, "ingest " + scan.subject() + " fMRI", total)) {
+            LongAccumulator done = progress.counter();
+            JavaRDD<Row> rows = jsc().parallelize(chunks, chunks.size()).flatMap(ch -> {
+                List<Row> r = FmriRows.read(ch, src.value(), sconf, lh, rh);
+                done.add(r.size());
+                return r.iterator();
+            });
+            write(rows, withoutSubject(Datasets.FMRI), staging, 0);
+        }
         src.destroy();
         for (NonFiniteTally t : List.of(lh, rh)) {
             NonFiniteTally.Tally v = t.value();
@@ -224,10 +233,9 @@ public final class Ingest {
         List<FmriRows.Chunk> chunks = chunks(sources);
         JavaRDD<Row> rows = jsc().parallelize(chunks, chunks.size())
                 .flatMap(ch -> FmriRows.readFeatures(ch, src.value(), sconf, tally, skip.value()).iterator());
-        // An NSD id shared by train and test of one subject cannot occur (the challenge split), but
-        // dedupe anyway: one row per NSD id is the dataset's contract.
-        spark.createDataFrame(rows, Datasets.EMBEDDINGS).dropDuplicates(Datasets.NSD_ID)
-                .write().mode(SaveMode.Overwrite).parquet(staging.toString());
+        // One row per NSD id holds without a shuffle: ids are unique within a subject (AlgonautsReader
+        // checks) and ids stored for other subjects are skipped in the tasks.
+        spark.createDataFrame(rows, Datasets.EMBEDDINGS).write().mode(SaveMode.Overwrite).parquet(staging.toString());
         NonFiniteTally.Tally v = tally.value();
         if (v.count() > 0) {
             throw new InputDataException(scan.subject() + ": " + v.first().file() + ": " + v.count()

@@ -1,0 +1,55 @@
+package org.fbnet.jobs;
+
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.fbnet.config.Settings;
+import org.fbnet.ingest.IngestReport;
+import org.fbnet.store.HadoopConf;
+import org.fbnet.synth.SynthConfig;
+import org.fbnet.synth.SyntheticDataset;
+
+/**
+ * {@code fbnet demo}: every stage end to end on a small generated dataset, on the embedded local
+ * Spark: synth, then ingest (with the truth folder, so test scores can be computed).
+ */
+public final class DemoCommand implements Command {
+    @Override public String name() { return "demo"; }
+
+    @Override public String summary() { return "run the whole pipeline on a small generated dataset (local Spark, CPU)"; }
+
+    @Override
+    public List<Flag> flags() {
+        return List.of(
+                Flag.argument("--dir", "DIR", "working folder (default: a new temporary folder)", false),
+                Flag.setting("--subjects", "synth.subjects", "N"),
+                Flag.setting("--seed", "synth.seed", "K"));
+    }
+
+    @Override
+    public int run(CliArgs args) throws Exception {
+        Configuration conf = HadoopConf.create();
+        Settings s = args.settings(conf);
+        java.nio.file.Path dir = args.has("--dir") ? Paths.get(args.get("--dir")).toAbsolutePath()
+                : Files.createTempDirectory("fbnet-demo-");
+        java.nio.file.Path data = dir.resolve("data");
+        String out = dir.resolve("out").toString();
+        long t0 = System.nanoTime();
+
+        stage("1/2 synth", data.toString());
+        SyntheticDataset.Result synth = new SyntheticDataset(SynthConfig.from(s)).generate(new Path(data.toUri()), conf);
+        stage("2/2 ingest", out);
+        IngestReport ingest = IngestCommand.run(s, data.toString(), synth.truth().toString(), out);
+        System.out.println(IngestCommand.describe(ingest, out));
+
+        System.out.printf("%ndemo finished in %.0f s%n  data:    %s (truth: %s)%n  outputs: %s%n", (System.nanoTime() - t0) / 1e9,
+                data, synth.truth(), out);
+        return 0;
+    }
+
+    private static void stage(String name, String where) {
+        System.out.println("== " + name + " -> " + where);
+    }
+}

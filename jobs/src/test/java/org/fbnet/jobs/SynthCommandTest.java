@@ -1,0 +1,66 @@
+package org.fbnet.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SynthCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void synthWritesTheSmallPresetWithImages() throws Exception {
+        Path out = dir.resolve("data");
+        assertEquals(0, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--subjects", "2", "--preset", "small", "--seed", "3"}));
+        for (String s : new String[] {"subj01", "subj02"}) {
+            assertTrue(Files.isRegularFile(out.resolve(s + "/training_split/training_fmri/lh_training_fmri.npy")));
+            assertTrue(Files.isRegularFile(out.resolve(s + "/roi_masks/mapping_floc-faces.npy")));
+            assertTrue(Files.isRegularFile(out.resolve("truth/" + s + "/rh_noise_ceiling.npy")));
+            try (var pngs = Files.list(out.resolve(s + "/training_split/training_images"))) {
+                assertEquals(120, pngs.count(), "the small preset's 120 training images");
+            }
+            try (var pngs = Files.list(out.resolve(s + "/test_split/test_images"))) {
+                assertEquals(20, pngs.count());
+            }
+        }
+        assertTrue(Files.readString(out.resolve("truth/planted.json")).contains("\"seed\" : 3"));
+    }
+
+    @Test
+    void synthFeaturesOnlyTakesExplicitDimensions() throws Exception {
+        Path out = dir.resolve("features");
+        assertEquals(0, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--subjects", "1", "--features-only",
+                "--train", "25", "--test", "5", "--lh", "40", "--rh", "50", "--feature-dim", "12"}));
+        // header + 25 x 12 float32
+        assertEquals(128 + 25 * 12 * 4, Files.size(out.resolve("subj01/training_split/training_features.npy")));
+        assertEquals(128 + 25 * 40 * 4, Files.size(out.resolve("subj01/training_split/training_fmri/lh_training_fmri.npy")));
+        assertEquals(128 + 5 * 50 * 4, Files.size(out.resolve("truth/subj01/rh_test_fmri.npy")));
+        assertTrue(Files.isRegularFile(out.resolve("subj01/test_split/test_nsd_ids.npy")));
+        assertFalse(Files.exists(out.resolve("subj01/training_split/training_images")));
+    }
+
+    @Test
+    void badSettingsFailWithTheKeyNamedAndWriteNothing() {
+        Path out = dir.resolve("bad");
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            assertEquals(2, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--preset", "huge"}));
+            assertEquals(2, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--train", "10000"}));
+        } finally {
+            System.setErr(saved);
+        }
+        String msg = err.toString();
+        assertTrue(msg.contains("synth.preset=huge must be nsd or small"), msg);
+        assertTrue(msg.contains("synth.train=10000 must be in 1..9999"), msg);
+        assertFalse(Files.exists(out));
+    }
+}

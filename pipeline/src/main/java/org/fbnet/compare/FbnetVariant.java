@@ -1,0 +1,88 @@
+package org.fbnet.compare;
+
+import java.io.IOException;
+import java.util.List;
+import org.fbnet.config.Settings;
+import org.fbnet.data.InputDataException;
+import org.fbnet.nn.NetworkConfig;
+import org.fbnet.pca.PcaModel;
+import org.fbnet.train.FbnetModel;
+import org.fbnet.train.FbnetTrainer;
+import org.fbnet.train.HemisphereData;
+import org.fbnet.train.TrainerConfig;
+
+/**
+ * F-BNet, or one of the paper's ablations, as a comparison variant: the single-JVM trainer on one
+ * subject's latents, its brain-latent predictions decoded to vertex space with the subject's fMRI PCA
+ * ({@code pca/fmri/subjXX/HEMI} under the output root).
+ * <p>Each variant is the network and training settings with a few keys overridden ({@code no-leak}:
+ * {@code network.leak.alpha=0}; {@code mse}: {@code network.loss=mse}). The trainer selects its epoch on
+ * the same validation rows the comparison scores (both use {@code train.validation.fraction}), so the
+ * validation column is optimistic for trained variants, as it is for ridge's CV-chosen alpha; the test
+ * column is the unbiased one. Subjects are trained separately (no pre-training on all subjects).
+ */
+public final class FbnetVariant implements Variant {
+    public static final String FBNET = "fbnet", NO_LEAK = "no-leak", MSE = "mse";
+
+    private final String name;
+    private final Settings settings;
+
+    /** @param settings the resolved settings with this variant's overrides applied */
+    private FbnetVariant(String name, Settings settings) {
+        this.name = name;
+        this.settings = settings;
+    }
+
+    public static FbnetVariant fbnet(Settings s) { return new FbnetVariant(FBNET, s); }
+
+    public static FbnetVariant noLeak(Settings s) { return new FbnetVariant(NO_LEAK, s.with("network.leak.alpha", "0")); }
+
+    public static FbnetVariant mse(Settings s) { return new FbnetVariant(MSE, s.with("network.loss", "mse")); }
+
+    @Override public String name() { return name; }
+
+    @Override public boolean seeded() { return true; }
+
+    @Override
+    public Result fit(SubjectData data, long seed) throws IOException {
+        String subject = data.subject();
+        PcaModel lhPca = pca(data, "lh"), rhPca = pca(data, "rh");
+        SubjectData.Rows val = data.validation(), train = data.train();
+        if (train.lhLatent() == null || val.lhLatent() == null) throw new InputDataException(subject + ": training rows have no brain latents");
+        // The trainer takes all training rows with the validation rows first and splits them itself.
+        float[][] x = concat(val.x(), train.x());
+        NetworkConfig network = NetworkConfig.from(settings, x[0].length, lhPca.components(), rhPca.components());
+        TrainerConfig config = TrainerConfig.from(settings).withSeed(seed);
+        org.fbnet.train.SubjectData sd = new org.fbnet.train.SubjectData(subject, x,
+                new HemisphereData(concat(val.lhLatent(), train.lhLatent()), floats(lhPca.eigenvalues()), lhPca::inverseTransform,
+                        val.lh(), data.lhCeiling()),
+                new HemisphereData(concat(val.rhLatent(), train.rhLatent()), floats(rhPca.eigenvalues()), rhPca::inverseTransform,
+                        val.rh(), data.rhCeiling()));
+        FbnetModel model = new FbnetTrainer(network, config).fit(List.of(sd));
+        FbnetModel.Prediction pv = model.predict(val.x(), subject);
+        FbnetModel.Prediction pt = data.test().size() == 0 ? new FbnetModel.Prediction(new float[0][], new float[0][])
+                : model.predict(data.test().x(), subject);
+        return new Result(lhPca.inverseTransform(pv.lh()), rhPca.inverseTransform(pv.rh()),
+                lhPca.inverseTransform(pt.lh()), rhPca.inverseTransform(pt.rh()), model.history());
+    }
+
+    private static PcaModel pca(SubjectData data, String hemi) throws IOException {
+        org.apache.hadoop.fs.Path dir = data.root().fmriPca(data.subject(), hemi);
+        if (!dir.getFileSystem(data.root().conf()).exists(dir)) {
+            throw new InputDataException(dir + ": no fMRI PCA for " + data.subject() + " " + hemi + " (run fbnet project first)");
+        }
+        return PcaModel.load(dir, data.root().conf());
+    }
+
+    private static float[][] concat(float[][] a, float[][] b) {
+        float[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+}

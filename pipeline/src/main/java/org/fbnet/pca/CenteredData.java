@@ -1,0 +1,34 @@
+package org.fbnet.pca;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The column-centered data matrix A (rows x columns) of one fit, as randomized PCA sees it: its
+ * mean and total variance, and passes that multiply it by a thin matrix.
+ * <p>One pass computes both Y = A Q and what the algorithm needs from Y, so the data is read once
+ * per power iteration; Y itself (rows x l) never leaves the pass.
+ */
+interface CenteredData extends AutoCloseable {
+    long rows();
+
+    int columns();
+
+    /** The column means that were subtracted (float, as the data). */
+    float[] mean();
+
+    /** Sum of the column variances (N-1), the denominator of explained variance ratios. */
+    double totalVariance();
+
+    /**
+     * One pass with Q (columns x l, row-major floats): returns Z = A^T A Q (columns x l, null when
+     * not wanted) and G = (AQ)^T (AQ) (l x l, row-major doubles).
+     */
+    Pass pass(float[] q, int l, boolean wantZ);
+
+    /** The result of one pass. */
+    record Pass(INDArray z, double[] g) { }
+
+    /** Releases cached blocks. */
+    @Override
+    void close();
+}

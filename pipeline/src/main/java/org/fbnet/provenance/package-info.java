@@ -1,0 +1,2 @@
+/** Manifests recording what made each dataset, model and report. */
+package org.fbnet.provenance;

@@ -1,0 +1,2 @@
+/** The SparkSession fbnet jobs run in, and Spark plumbing they share. */
+package org.fbnet.spark;

@@ -1,0 +1,132 @@
+package org.fbnet.compare;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.fbnet.pca.PcaConfig;
+import org.fbnet.pca.PcaModel;
+import org.fbnet.pca.RandomizedPca;
+import org.fbnet.store.DataRoot;
+import org.fbnet.store.Datasets;
+
+/**
+ * A small output root written with Spark in the stages' schemas: latents, fMRI, vertex info, ROIs and
+ * per-hemisphere fMRI PCA models, for subjects whose responses are a linear map of the image latents
+ * plus noise. Brain latents are the PCA projections of the responses (PCA fitted on all training rows).
+ */
+public final class CompareFixture {
+    public static final int P = 8, LH = 12, RH = 10, LATENT = 4;
+
+    /** Per subject: train rows, test rows; arrays [subject][split][row][...]. */
+    final List<String> subjects;
+    final float[][][][] x, lh, rh;
+    /** Per subject: lh and rh fMRI PCA. */
+    final PcaModel[][] pca;
+
+    public CompareFixture(List<String> subjects, int nTrain, int nTest, long seed) {
+        this.subjects = subjects;
+        Random r = new Random(seed);
+        x = new float[subjects.size()][2][][];
+        lh = new float[subjects.size()][2][][];
+        rh = new float[subjects.size()][2][][];
+        pca = new PcaModel[subjects.size()][2];
+        for (int s = 0; s < subjects.size(); s++) {
+            double[][] wl = weights(r, LH), wr = weights(r, RH);
+            for (int split = 0; split < 2; split++) {
+                int n = split == 0 ? nTrain : nTest;
+                x[s][split] = new float[n][P];
+                lh[s][split] = new float[n][LH];
+                rh[s][split] = new float[n][RH];
+                for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < P; k++) x[s][split][i][k] = (float) (r.nextGaussian() * (1 + 0.3 * k));
+                    fill(r, x[s][split][i], wl, lh[s][split][i]);
+                    fill(r, x[s][split][i], wr, rh[s][split][i]);
+                }
+            }
+            pca[s][0] = new RandomizedPca(PcaConfig.of(LATENT)).fit(lh[s][0], subjects.get(s) + " lh");
+            pca[s][1] = new RandomizedPca(PcaConfig.of(LATENT)).fit(rh[s][0], subjects.get(s) + " rh");
+        }
+    }
+
+    private static double[][] weights(Random r, int v) {
+        double[][] w = new double[P][v];
+        for (int k = 0; k < P; k++) for (int j = 0; j < v; j++) w[k][j] = r.nextGaussian() * 0.3 * (j % 4);
+        return w;
+    }
+
+    private static void fill(Random r, float[] x, double[][] w, float[] out) {
+        for (int j = 0; j < out.length; j++) {
+            double s = 0.1 * j;
+            for (int k = 0; k < x.length; k++) s += x[k] * w[k][j];
+            out[j] = (float) (s + r.nextGaussian());
+        }
+    }
+
+    static float[] ceilings(int v) {
+        float[] c = new float[v];
+        for (int j = 0; j < v; j++) c[j] = j == 1 ? 0f : 0.2f + 0.05f * j;
+        return c;
+    }
+
+    private static List<Float> list(float[] a) {
+        List<Float> l = new ArrayList<>(a.length);
+        for (float f : a) l.add(f);
+        return l;
+    }
+
+
+    /** Writes the datasets; {@code testTruth} false leaves test fMRI (and test brain latents) out. */
+    public void write(SparkSession spark, DataRoot root, boolean testTruth) {
+        write(spark, root, testTruth, -1);
+    }
+
+    /** As {@link #write(SparkSession, DataRoot, boolean)}, leaving out training fMRI row {@code dropTrainRow} (an incomplete ingest). */
+    void write(SparkSession spark, DataRoot root, boolean testTruth, int dropTrainRow) {
+        List<Row> latents = new ArrayList<>(), fmri = new ArrayList<>(), vertices = new ArrayList<>(), rois = new ArrayList<>();
+        for (int s = 0; s < subjects.size(); s++) {
+            String subj = subjects.get(s);
+            for (int split = 0; split < 2; split++) {
+                String name = split == 0 ? Datasets.TRAIN : Datasets.TEST;
+                boolean truth = split == 0 || testTruth;
+                float[][] lhLatent = pca[s][0].transform(lh[s][split]), rhLatent = pca[s][1].transform(rh[s][split]);
+                for (int i = 0; i < x[s][split].length; i++) {
+                    int nsd = 1000 * (s + 1) + 100 * split + i;
+                    latents.add(RowFactory.create(subj, name, i, nsd, list(x[s][split][i]),
+                            truth ? list(lhLatent[i]) : null, truth ? list(rhLatent[i]) : null));
+                    if (truth && !(split == 0 && i == dropTrainRow)) fmri.add(RowFactory.create(subj, name, i, nsd, list(lh[s][split][i]), list(rh[s][split][i])));
+                }
+            }
+            vertices.add(RowFactory.create(subj, "lh", LH, idx(LH), list(ceilings(LH))));
+            vertices.add(RowFactory.create(subj, "rh", RH, idx(RH), list(ceilings(RH))));
+            rois.add(RowFactory.create(subj, "lh", "prf-visualrois", "V1v", 1, List.of(0, 1, 2, 3)));
+            rois.add(RowFactory.create(subj, "lh", "floc-faces", "FFA-1", 2, List.of(4, 5, 6)));
+            rois.add(RowFactory.create(subj, "rh", "prf-visualrois", "V1v", 1, List.of(0, 1, 2)));
+            rois.add(RowFactory.create(subj, "rh", "floc-faces", "FFA-1", 2, List.<Integer>of()));
+        }
+        for (int s = 0; s < subjects.size(); s++) {
+            try {
+                pca[s][0].save(root.fmriPca(subjects.get(s), "lh"), root.conf());
+                pca[s][1].save(root.fmriPca(subjects.get(s), "rh"), root.conf());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        write(spark, latents, Datasets.LATENTS, root.latents());
+        write(spark, fmri, Datasets.FMRI, root.fmri());
+        write(spark, vertices, Datasets.VERTEX_INFO, root.vertices());
+        write(spark, rois, Datasets.ROIS, root.rois());
+    }
+
+    private static List<Integer> idx(int n) {
+        List<Integer> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) l.add(163842 - n + i);
+        return l;
+    }
+
+    private static void write(SparkSession spark, List<Row> rows, org.apache.spark.sql.types.StructType schema, org.apache.hadoop.fs.Path path) {
+        spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").partitionBy(Datasets.SUBJECT).parquet(path.toString());
+    }
+}

@@ -1,0 +1,160 @@
+package org.fbnet.pca;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.fbnet.config.Settings;
+import org.fbnet.data.InputDataException;
+import org.fbnet.provenance.Manifest;
+import org.fbnet.store.DataRoot;
+import org.fbnet.store.Datasets;
+import org.fbnet.store.HadoopConf;
+import org.fbnet.testing.SparkTestBase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProjectTest extends SparkTestBase {
+    private static final int LH_DIM = ProjectFixture.LH_DIM, TRAIN = ProjectFixture.TRAIN, TEST = ProjectFixture.TEST;
+
+    @TempDir java.nio.file.Path tmp;
+
+    private final Configuration conf = HadoopConf.create();
+
+    private static Settings settings() {
+        return Settings.defaults()
+                .with("pca.image.components", "8")
+                .with("pca.fmri.components", "5")
+                .with("pca.oversampling", "5")
+                .with("pca.power.iterations", "3")
+                .with("pca.report.components", "2,5,50")
+                .with("train.validation.fraction", "0.1");
+    }
+
+    private DataRoot root() {
+        return DataRoot.of(tmp.toUri().toString(), conf);
+    }
+
+    @Test
+    void fitsModelsWritesLatentsAndReportAndThenOnlyWhatIsMissing() throws Exception {
+        DataRoot root = root();
+        ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
+        ProjectFixture.subject(spark, root, "subj02", 30, false, 2);   // shares NSD ids 30..59 with subj01's training images
+        ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01", "subj02"), 200);
+        ProjectReport first = new Project(spark, ProjectConfig.from(settings()), conf).run(root);
+
+        assertTrue(first.models().stream().allMatch(ProjectReport.ModelLine::fitted));
+        PcaModel image = PcaModel.load(root.imagePca("clip-tokens"), conf);
+        // each NSD id once: subj01 trains on 0..59, subj02 on 30..89
+        assertEquals(90, image.samples());
+        assertEquals(8, image.components());
+        PcaModel lh1 = PcaModel.load(root.fmriPca("subj01", "lh"), conf);
+        // validation rows (the first 10% = 6) are held out of the fit: the model's mean is that of rows 6..59
+        assertEquals(TRAIN - 6, lh1.samples());
+        float[][] subj01Lh = ProjectFixture.fmri("subj01", 0, true, 1, true);
+        double[] mean = new double[LH_DIM];
+        for (int i = 6; i < TRAIN; i++) for (int j = 0; j < LH_DIM; j++) mean[j] += subj01Lh[i][j] / (TRAIN - 6.0);
+        for (int j = 0; j < LH_DIM; j++) assertEquals(mean[j], lh1.mean()[j], 1e-4);
+        Manifest lhManifest = Manifest.read(root.fmriPca("subj01", "lh"), conf);
+        assertEquals(6, ((Number) lhManifest.getMap("inputs").get("excludedValidationRows")).intValue());
+
+        // latents: one row per image of each subject; x, lh, rh are the models' projections
+        List<Row> rows = spark.read().parquet(root.latents().toString()).orderBy("subject", "split", "row_index").collectAsList();
+        assertEquals(2 * (TRAIN + TEST), rows.size());
+        assertEquals("written (" + (TRAIN + TEST) + " rows)", first.latents().get("subj01"));
+        assertEquals(Arrays.asList(Datasets.LATENTS.fieldNames()).stream().sorted().toList(),
+                Arrays.stream(spark.read().parquet(root.latents().toString()).schema().fieldNames()).sorted().toList());
+        Row r = rows.stream().filter(x -> x.getAs("subject").equals("subj01") && x.getAs("split").equals("train")
+                && (int) x.getAs("row_index") == 7).findFirst().orElseThrow();
+        int nsd = r.getAs("nsd_id");
+        assertArrayEquals(image.transform(ProjectFixture.feature(nsd)), floats(r.getList(r.fieldIndex("x"))), 1e-4f);
+        assertArrayEquals(lh1.transform(subj01Lh[7]), floats(r.getList(r.fieldIndex("lh"))), 1e-4f);
+        // subj02 was ingested without test fMRI: its test rows have x but null brain latents
+        List<Row> subj02Test = rows.stream().filter(x -> x.getAs("subject").equals("subj02") && x.getAs("split").equals("test")).toList();
+        assertEquals(TEST, subj02Test.size());
+        for (Row t : subj02Test) {
+            assertNull(t.getAs("lh"));
+            assertNull(t.getAs("rh"));
+            assertEquals(8, t.getList(t.fieldIndex("x")).size());
+        }
+        Manifest lat = Manifest.read(DataRoot.subjectPartition(root.latents(), "subj02"), conf);
+        assertEquals(image.fitId(), ((Map<?, ?>) lat.getMap("models").get("image")).get("fitId"));
+
+        // the report: near rank-5 fMRI is reconstructed far better with 5 components than 2; 50 > k is dropped
+        String csv = Files.readString(tmp.resolve("reports/project/reconstruction.csv"));
+        assertEquals(1 + 2 * 2 * 2, csv.trim().split("\n").length, csv);
+        double r2 = meanR(first, "subj01", "lh", 2), r5 = meanR(first, "subj01", "lh", 5);
+        assertTrue(r5 > 0.95 && r5 > r2 + 0.05, "r(2)=" + r2 + " r(5)=" + r5);
+        assertTrue(Files.exists(tmp.resolve("reports/project/report.md")));
+        assertTrue(Files.exists(tmp.resolve("reports/project/" + Manifest.FILE_NAME)));
+
+        // run again with a new subject: only its fMRI PCAs are fitted; the image PCA is reused
+        ProjectFixture.subject(spark, root, "subj03", 60, false, 3);
+        ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj03"), 200);
+        ProjectReport second = new Project(spark, ProjectConfig.from(settings()), conf).run(root);
+        for (ProjectReport.ModelLine m : second.models()) assertEquals(m.name().contains("subj03"), m.fitted(), m.name());
+        assertEquals("up to date", second.latents().get("subj01"));
+        assertTrue(second.latents().get("subj03").startsWith("written"));
+        assertEquals(image.fitId(), PcaModel.load(root.imagePca("clip-tokens"), conf).fitId());
+        assertEquals(lh1.fitId(), PcaModel.load(root.fmriPca("subj01", "lh"), conf).fitId());
+    }
+
+    @Test
+    void includingValidationRowsIsAnOptionAndChangingItNeedsARefresh() throws Exception {
+        DataRoot root = root();
+        ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
+        ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01"), 200);
+        new Project(spark, ProjectConfig.from(settings()), conf).run(root);
+        Settings include = settings().with("pca.fmri.include.validation", "true");
+        InputDataException e = assertThrows(InputDataException.class, () -> new Project(spark, ProjectConfig.from(include), conf).run(root));
+        assertTrue(e.getMessage().contains("pca.fmri.refresh=true"), e.getMessage());
+        ProjectReport rep = new Project(spark, ProjectConfig.from(include.with("pca.fmri.refresh", "true")), conf).run(root);
+        assertEquals(TRAIN, PcaModel.load(root.fmriPca("subj01", "rh"), conf).samples());
+        assertFalse(rep.reconstruction().get(0).heldOut());
+        // the refit changed the fMRI models, so the latents were rewritten
+        assertTrue(rep.latents().get("subj01").startsWith("written"));
+    }
+
+    @Test
+    void severalEmbeddingsMustBeChosenBetween() throws Exception {
+        DataRoot root = root();
+        ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
+        ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01"), 200);
+        ProjectFixture.embeddings(spark, root, "clip", "pooled", List.of("subj01"), 200);
+        InputDataException e = assertThrows(InputDataException.class, () -> new Project(spark, ProjectConfig.from(settings()), conf).run(root));
+        assertTrue(e.getMessage().contains("clip/pooled, clip/tokens") && e.getMessage().contains("pca.image.embeddings"), e.getMessage());
+        Settings chosen = settings().with("pca.image.embeddings", "clip/pooled");
+        new Project(spark, ProjectConfig.from(chosen), conf).run(root);
+        assertTrue(Files.exists(tmp.resolve("pca/image/clip-pooled/components.npy")));
+    }
+
+    @Test
+    void imagesWithoutFeaturesAreNamed() throws Exception {
+        DataRoot root = root();
+        ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
+        ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01"), 50);   // NSD ids 50.. have no features
+        InputDataException e = assertThrows(InputDataException.class, () -> new Project(spark, ProjectConfig.from(settings()), conf).run(root));
+        assertTrue(e.getMessage().contains("no features for training image"), e.getMessage());
+    }
+
+    private static double meanR(ProjectReport rep, String subject, String hemi, int k) {
+        return rep.reconstruction().stream().filter(x -> x.subject().equals(subject) && x.hemisphere().equals(hemi) && x.components() == k)
+                .findFirst().orElseThrow().meanR();
+    }
+
+    private static float[] floats(List<Object> l) {
+        float[] f = new float[l.size()];
+        for (int i = 0; i < f.length; i++) f[i] = ((Number) l.get(i)).floatValue();
+        return f;
+    }
+}

@@ -83,6 +83,14 @@ public final class CliArgs {
         return Settings.load(confFiles, overrides, hadoop);
     }
 
+    /** As {@link #settings}, with a bundled profile (conf/PROFILE.properties) between defaults and --conf files. */
+    public Settings settings(Configuration hadoop, String profile) {
+        List<String> files = new ArrayList<>();
+        files.add(Settings.CLASSPATH + profile + ".properties");
+        files.addAll(confFiles);
+        return Settings.load(files, overrides, hadoop);
+    }
+
     public static String usage(Command c) {
         Settings d = Settings.defaults();
         StringBuilder sb = new StringBuilder("usage: fbnet ").append(c.name()).append(" [options]\n  ")

@@ -30,10 +30,10 @@ public record SynthConfig(SynthPreset preset, int subjects, int train, int test,
     public SynthConfig {
         if (preset == null) throw new IllegalArgumentException("preset is required");
         if (subjects < 1 || subjects > 99) throw new IllegalArgumentException("subjects must be in 1..99 (subjXX), got " + subjects);
-        if (train < 0 || train > MAX_IMAGES) throw new IllegalArgumentException("train must be in 1.." + MAX_IMAGES + ", got " + train);
-        if (test < 0 || test > MAX_IMAGES) throw new IllegalArgumentException("test must be in 1.." + MAX_IMAGES + ", got " + test);
+        if (train < 0 || train > MAX_IMAGES) throw new IllegalArgumentException("train must be 0 (preset) or 1.." + MAX_IMAGES + ", got " + train);
+        if (test < 0 || test > MAX_IMAGES) throw new IllegalArgumentException("test must be 0 (preset) or 1.." + MAX_IMAGES + ", got " + test);
         if (lh < 0 || lh > SubjectLayout.FSAVERAGE_VERTICES || rh < 0 || rh > SubjectLayout.FSAVERAGE_VERTICES) {
-            throw new IllegalArgumentException("vertex counts must be in 1.." + SubjectLayout.FSAVERAGE_VERTICES);
+            throw new IllegalArgumentException("vertex counts must be 0 (preset) or 1.." + SubjectLayout.FSAVERAGE_VERTICES);
         }
         if (imageSize < 16 || imageSize > 4096) throw new IllegalArgumentException("imageSize must be in 16..4096, got " + imageSize);
         if (featureDim < 1) throw new IllegalArgumentException("featureDim must be >= 1, got " + featureDim);

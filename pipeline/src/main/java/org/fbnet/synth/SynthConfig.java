@@ -56,8 +56,14 @@ public record SynthConfig(SynthPreset preset, int subjects, int train, int test,
         int rh = optionalInt(s, "synth.rh", 1, SubjectLayout.FSAVERAGE_VERTICES, "(fsaverage has 163842 vertices per hemisphere)");
         int size = optionalInt(s, "synth.image.size", 16, 4096, "");
         int dim = optionalInt(s, "synth.feature.dim", 1, 1 << 20, "");
-        return new SynthConfig(preset, subjects, train, test, lh, rh, size == 0 ? preset.imageSize() : size,
+        SynthConfig c = new SynthConfig(preset, subjects, train, test, lh, rh, size == 0 ? preset.imageSize() : size,
                 s.getLong("synth.seed"), s.getBoolean("synth.features.only"), dim == 0 ? preset.featureDim() : dim);
+        try {
+            new NsdIds(c);
+        } catch (IllegalArgumentException e) {
+            throw s.fail("synth.subjects", "is too many: " + e.getMessage());
+        }
+        return c;
     }
 
     private static int optionalInt(Settings s, String key, int min, int max, String why) {

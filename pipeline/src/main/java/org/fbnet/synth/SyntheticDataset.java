@@ -46,6 +46,8 @@ import org.fbnet.store.StagedDirectory;
  * {@code training_split/training_features.npy}, {@code test_split/test_features.npy} (float32
  * [images, D]) and, since there are no file names to carry them, {@code training_split/training_nsd_ids.npy}
  * and {@code test_split/test_nsd_ids.npy} (int64, row order).
+ * Each subject folder and each {@code truth/subjXX} also holds the {@code _manifest.json} every fbnet
+ * output carries (the underscore hides it from Spark and pyarrow).
  * <p>Every file goes through the Hadoop FileSystem API. fMRI and features stream row by row (an NSD
  * subject's fMRI is 1.5 GB). Each subject folder and its truth folder are staged and published
  * atomically, so an output folder holding other subjects only ever sees whole subjects.

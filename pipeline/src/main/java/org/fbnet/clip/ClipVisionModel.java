@@ -11,6 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
@@ -28,6 +33,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class ClipVisionModel {
     private static final String P = "vision_model.";
+    private static final WorkspaceConfiguration LAYER_WORKSPACE = WorkspaceConfiguration.builder()
+            .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .overallocationLimit(0.2).policySpill(SpillPolicy.REALLOCATE).build();
 
     private final ClipVisionConfig config;
     private final INDArray patchWeight;     // [C*p*p, D]
@@ -162,7 +170,14 @@ public final class ClipVisionModel {
         x.get(all(), point(0), all()).assign(classEmbedding.broadcast(batch, d));
         x.addi(positionEmbedding.reshape(1, t, d).broadcast(batch, t, d));
         INDArray h = layerNorm(x.reshape(batch * t, d), preLnGamma, preLnBeta);
-        for (Layer l : layers) h = encoderLayer(h, l, batch);
+        for (Layer l : layers) {
+            // A layer's temporaries (~10 arrays of up to [B*T, 4D]) live in a per-thread workspace reused
+            // by every layer and call; only the layer output leaves it. Fresh off-heap allocations cost more
+            // than the elementwise ops that use them.
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(LAYER_WORKSPACE, "fbnet-clip-layer")) {
+                h = encoderLayer(h, l, batch).detach();
+            }
+        }
         INDArray last = h.reshape(batch, t, d);
         INDArray pooled = layerNorm(last.get(all(), point(0), all()).dup('c'), postLnGamma, postLnBeta);
         INDArray embeds = withProjection ? pooled.mmul(projection) : null;
@@ -218,7 +233,7 @@ public final class ClipVisionModel {
         INDArray scores = Nd4j.matmul(q, k, false, true, false).muli(1.0 / Math.sqrt(hd)); // [B, H, T, T]
         Nd4j.exec(new SoftMax(scores, scores, 3));
         INDArray o = Nd4j.matmul(scores, v).permute(0, 2, 1, 3).dup('c').reshape(batch * t, d);
-        INDArray r = x.addi(o.mmul(l.outWeight()).addiRowVector(l.outBias())); // x is ours: residual in place
+        INDArray r = x.add(o.mmul(l.outWeight()).addiRowVector(l.outBias()));
         INDArray m = layerNorm(r, l.ln2Gamma(), l.ln2Beta()).mmul(l.fc1Weight()).addiRowVector(l.fc1Bias());
         // ND4J's (non-precise) GELU is the sigmoid approximation x*sigmoid(1.702x), i.e. exactly quick_gelu,
         // in one in-place pass instead of three passes and a temporary.

@@ -93,8 +93,8 @@ public final class Project {
                     brain.put(h, fmriPca(root, subject, h, f.rows(), f.train(), f.validation(), models));
                     paths.put(h, root.fmriPca(subject, h.code()));
                 }
-                recon.addAll(reconstruction(subject, h, brain.get(h), f.rows(), f.validation()));
             }
+            recon.addAll(reconstruction(subject, brain, f.rows(), f.validation()));
             latents.put(subject, writeLatents(root, subject, f.rows(), embeddings, image, imagePath, brain, paths));
         }
         ProjectReport report = new ProjectReport(models, recon, latents);
@@ -176,9 +176,9 @@ public final class Project {
         }
         // Sorted by NSD id so that the same images give the same row order, hence the same model.
         Dataset<Row> rows = embeddings.join(trainIds, Datasets.NSD_ID).orderBy(Datasets.NSD_ID);
-        long n = rows.count();
-        LOG.info("project: fitting image PCA on {} training images of {} subjects", n, subjects.size());
+        LOG.info("project: fitting image PCA on the training images of {} subjects", subjects.size());
         PcaModel m = new RandomizedPca(cfg.image()).fit(vectors(rows, Datasets.FEATURE), "image features " + embeddingsId);
+        long n = m.samples();
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("embeddings", embeddingsId);
         inputs.put("subjects", subjects);
@@ -299,24 +299,34 @@ public final class Project {
         return rows.select(column).as(enc).javaRDD();
     }
 
-    private List<ProjectReport.Reconstruction> reconstruction(String subject, Hemisphere h, Projection model, Dataset<Row> fmri, int nVal) {
+    private List<ProjectReport.Reconstruction> reconstruction(String subject, Map<Hemisphere, Projection> brain, Dataset<Row> fmri, int nVal) {
         List<ProjectReport.Reconstruction> out = new ArrayList<>();
         if (nVal == 0) return out;
-        List<float[]> rows = vectors(fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).lt(nVal))),
-                h.code()).collect();
-        float[][] measured = rows.toArray(new float[0][]);
-        double[] ratio = (model instanceof PcaModel pm ? pm : groupModel(model)).explainedVarianceRatio();
-        for (int k : cfg.reportedComponents()) {
-            if (k > model.components()) continue;
-            float[][] back = model.reconstruct(measured, k);
-            double r = VertexScores.mean(VertexScores.pearson(back, measured));
-            double ev = 0;
-            for (int c = 0; c < k; c++) ev += ratio[c];
-            out.add(new ProjectReport.Reconstruction(subject, h.code(), k, measured.length, r, ev, !cfg.includeValidation()));
-            LOG.info(String.format("project: %s %s: %d components reconstruct %d validation rows with mean r %.4f", subject, h.code(), k,
-                    measured.length, r));
+        List<Row> rows = fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).lt(nVal)))
+                .select(Datasets.LH, Datasets.RH).collectAsList();
+        for (Hemisphere h : Hemisphere.values()) {
+            Projection model = brain.get(h);
+            int column = h == Hemisphere.LH ? 0 : 1;
+            float[][] measured = new float[rows.size()][];
+            for (int i = 0; i < measured.length; i++) measured[i] = floats(rows.get(i).getList(column));
+            double[] ratio = (model instanceof PcaModel pm ? pm : groupModel(model)).explainedVarianceRatio();
+            for (int k : cfg.reportedComponents()) {
+                if (k > model.components()) continue;
+                double r = VertexScores.mean(VertexScores.pearson(model.reconstruct(measured, k), measured));
+                double ev = 0;
+                for (int c = 0; c < k; c++) ev += ratio[c];
+                out.add(new ProjectReport.Reconstruction(subject, h.code(), k, measured.length, r, ev, !cfg.includeValidation()));
+                LOG.info(String.format("project: %s %s: %d components reconstruct %d validation rows with mean r %.4f", subject, h.code(), k,
+                        measured.length, r));
+            }
         }
         return out;
+    }
+
+    private static float[] floats(List<Object> boxed) {
+        float[] f = new float[boxed.size()];
+        for (int i = 0; i < f.length; i++) f[i] = ((Number) boxed.get(i)).floatValue();
+        return f;
     }
 
     /** Writes the subject's latents unless the published ones were made with the same models. */

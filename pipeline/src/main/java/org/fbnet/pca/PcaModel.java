@@ -253,12 +253,17 @@ public final class PcaModel implements Projection {
                     + " (eigenvalues x mean)");
         }
         Map<String, Object> cfg = m.getMap("config");
-        PcaConfig config = PcaConfig.of(k).withSeed(((Number) cfg.getOrDefault("seed", 0)).longValue());
-        config = new PcaConfig(k, ((Number) cfg.getOrDefault("oversampling", 10)).intValue(),
-                ((Number) cfg.getOrDefault("powerIterations", 7)).intValue(), config.seed(), config.blockRows(),
-                config.localMaxValues(), config.sparkPartitions());
+        PcaConfig defaults = PcaConfig.of(k);
+        PcaConfig config = new PcaConfig(k, number(cfg, "oversampling", defaults.oversampling()).intValue(),
+                number(cfg, "powerIterations", defaults.powerIterations()).intValue(), number(cfg, "seed", 0).longValue(),
+                defaults.blockRows(), defaults.localMaxValues(), defaults.sparkPartitions());
         return new PcaModel(mean, comps, eig, ((Number) m.get("totalVariance")).doubleValue(),
                 ((Number) m.get("samples")).longValue(), config, m.getString("fitId"));
+    }
+
+    private static Number number(Map<String, Object> m, String key, Number fallback) {
+        Object v = m.get(key);
+        return v instanceof Number n ? n : fallback;
     }
 
     private static float[] readFloats(Path p, Configuration conf, int rank) throws IOException {

@@ -77,7 +77,9 @@ public final class Project {
         for (String subject : subjects) {
             Dataset<Row> rows = spark.read().parquet(DataRoot.subjectPartition(root.fmri(), subject).toString());
             int nTrain = (int) rows.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN)).count();
-            fmri.put(subject, new SubjectFmri(rows, nTrain, ValidationSplit.validationRows(nTrain, cfg.validationFraction())));
+            Manifest ingest = Manifest.read(DataRoot.subjectPartition(root.fmri(), subject), conf);
+            String fingerprint = ingest == null || ingest.getString("fingerprint") == null ? "unknown" : ingest.getString("fingerprint");
+            fmri.put(subject, new SubjectFmri(rows, nTrain, ValidationSplit.validationRows(nTrain, cfg.validationFraction()), fingerprint));
         }
         Map<Hemisphere, GroupPca> groups = new LinkedHashMap<>();
         if (cfg.group()) for (Hemisphere h : Hemisphere.values()) groups.put(h, groupPca(root, h, fmri, models));
@@ -90,15 +92,16 @@ public final class Project {
                     brain.put(h, groups.get(h).forSubject(subject));
                     paths.put(h, root.fmriPca(GROUP, h.code()));
                 } else {
-                    brain.put(h, fmriPca(root, subject, h, f.rows(), f.train(), f.validation(), models));
+                    brain.put(h, fmriPca(root, subject, h, f, models));
                     paths.put(h, root.fmriPca(subject, h.code()));
                 }
             }
             recon.addAll(reconstruction(subject, brain, f.rows(), f.validation()));
-            latents.put(subject, writeLatents(root, subject, f.rows(), embeddings, image, imagePath, brain, paths));
+            latents.put(subject, writeLatents(root, subject, f, embeddings, image, imagePath, brain, paths));
         }
         ProjectReport report = new ProjectReport(models, recon, latents);
-        Map<String, Object> config = new LinkedHashMap<>(cfg.image().describe());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("image", cfg.image().describe());
         config.put("fmri", cfg.fmri().describe());
         config.put("embeddings", embeddingsId);
         config.put("includeValidation", cfg.includeValidation());
@@ -188,13 +191,16 @@ public final class Project {
         return m;
     }
 
-    private PcaModel fmriPca(DataRoot root, String subject, Hemisphere h, Dataset<Row> fmri, int nTrain, int nVal,
-                             List<ProjectReport.ModelLine> models) throws IOException {
+    private PcaModel fmriPca(DataRoot root, String subject, Hemisphere h, SubjectFmri f, List<ProjectReport.ModelLine> models)
+            throws IOException {
         Path path = root.fmriPca(subject, h.code());
-        int excluded = cfg.includeValidation() ? 0 : nVal;
+        int excluded = cfg.includeValidation() ? 0 : f.validation();
         Manifest existing = PcaModel.manifest(path, conf);
         String name = "fmri " + subject + " " + h.code();
-        if (existing != null && !cfg.fmriRefresh()) {
+        // A model of fMRI that was re-ingested since is stale: refit it, as if it were missing.
+        boolean stale = existing != null && !f.fingerprint().equals(existing.getMap("inputs").get("fmriFingerprint"));
+        if (stale) LOG.info("project: {} changed since its PCA was fitted (ingest fingerprint); refitting", name);
+        if (existing != null && !stale && !cfg.fmriRefresh()) {
             PcaModel m = PcaModel.load(path, conf);
             Map<String, Object> in = existing.getMap("inputs");
             Object had = in.get("excludedValidationRows");
@@ -207,13 +213,14 @@ public final class Project {
             models.add(line(name, path, false, m));
             return m;
         }
-        Dataset<Row> rows = fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).geq(excluded)));
+        Dataset<Row> rows = f.rows().filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).geq(excluded)));
         PcaModel m = new RandomizedPca(cfg.fmri()).fit(vectors(rows, h.code()), name);
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("fmri", DataRoot.subjectPartition(root.fmri(), subject).toString());
         inputs.put("subject", subject);
         inputs.put("hemisphere", h.code());
-        inputs.put("trainingRows", nTrain);
+        inputs.put("fmriFingerprint", f.fingerprint());
+        inputs.put("trainingRows", f.train());
         inputs.put("excludedValidationRows", excluded);
         inputs.put("rows", m.samples());
         m.save(path, conf, inputs);
@@ -222,7 +229,7 @@ public final class Project {
     }
 
     /** A subject's fMRI rows and the sizes of its training split and validation part. */
-    private record SubjectFmri(Dataset<Row> rows, int train, int validation) { }
+    private record SubjectFmri(Dataset<Row> rows, int train, int validation, String fingerprint) { }
 
     private final Map<String, PcaModel> groupModels = new LinkedHashMap<>();
 
@@ -237,8 +244,16 @@ public final class Project {
         String name = "fmri group " + h.code();
         Manifest existing = PcaModel.manifest(path, conf);
         Map<String, Integer> excluded = new java.util.TreeMap<>();
-        fmri.forEach((s, f) -> excluded.put(s, cfg.includeValidation() ? 0 : f.validation()));
-        if (existing != null && !cfg.fmriRefresh()) {
+        Map<String, String> fingerprints = new java.util.TreeMap<>();
+        fmri.forEach((s, f) -> {
+            excluded.put(s, cfg.includeValidation() ? 0 : f.validation());
+            fingerprints.put(s, f.fingerprint());
+        });
+        // Same subjects whose fMRI was re-ingested since: stale, refit as if missing.
+        boolean stale = existing != null && existing.getMap("inputs").get("excludedValidationRows") instanceof Map<?, ?> had
+                && had.keySet().equals(excluded.keySet()) && !fingerprints.equals(existing.getMap("inputs").get("fmriFingerprints"));
+        if (stale) LOG.info("project: fMRI changed since {} was fitted (ingest fingerprints); refitting", name);
+        if (existing != null && !stale && !cfg.fmriRefresh()) {
             GroupPca g = GroupPca.load(path, conf);
             Object had = existing.getMap("inputs").get("excludedValidationRows");
             if (g.model().components() != cfg.fmri().components() || !excluded.equals(had)) {
@@ -265,6 +280,7 @@ public final class Project {
         inputs.put("fmri", root.fmri().toString());
         inputs.put("hemisphere", h.code());
         inputs.put("excludedValidationRows", excluded);
+        inputs.put("fmriFingerprints", fingerprints);
         inputs.put("rows", g.model().samples());
         g.save(path, conf, inputs);
         groupModels.put(g.model().fitId(), g.model());
@@ -330,7 +346,7 @@ public final class Project {
     }
 
     /** Writes the subject's latents unless the published ones were made with the same models. */
-    private String writeLatents(DataRoot root, String subject, Dataset<Row> fmri, Dataset<Row> embeddings, PcaModel image,
+    private String writeLatents(DataRoot root, String subject, SubjectFmri f, Dataset<Row> embeddings, PcaModel image,
                                 Path imagePath, Map<Hemisphere, Projection> brain, Map<Hemisphere, Path> paths) throws IOException {
         Path target = DataRoot.subjectPartition(root.latents(), subject);
         Map<String, Object> made = new LinkedHashMap<>();
@@ -339,11 +355,12 @@ public final class Project {
             made.put(h.code(), Map.of("path", paths.get(h).toString(), "fitId", brain.get(h).fitId()));
         }
         Manifest existing = Manifest.read(target, conf);
-        if (existing != null && made.equals(existing.getMap("models"))) {
+        if (existing != null && made.equals(existing.getMap("models")) && f.fingerprint().equals(existing.getString("fmriFingerprint"))) {
             LOG.info("project: latents of {} are up to date", subject);
             return "up to date";
         }
         Path images = DataRoot.subjectPartition(root.images(), subject);
+        Dataset<Row> fmri = f.rows();
         Dataset<Row> base = (images.getFileSystem(conf).exists(images) ? spark.read().parquet(images.toString()) : fmri)
                 .select(Datasets.SPLIT, Datasets.ROW_INDEX, Datasets.NSD_ID);
         List<Row> missing = base.join(embeddings, base.col(Datasets.NSD_ID).equalTo(embeddings.col(Datasets.NSD_ID)), "left_anti")
@@ -379,6 +396,7 @@ public final class Project {
                     .with("subject", subject)
                     .with("rows", rows)
                     .with("models", made)
+                    .with("fmriFingerprint", f.fingerprint())
                     .with("dimensions", Map.of("x", image.components(), "lh", brain.get(Hemisphere.LH).components(),
                             "rh", brain.get(Hemisphere.RH).components())));
         } finally {

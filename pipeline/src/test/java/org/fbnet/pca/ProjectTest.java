@@ -123,6 +123,16 @@ class ProjectTest extends SparkTestBase {
         assertFalse(rep.reconstruction().get(0).heldOut());
         // the refit changed the fMRI models, so the latents were rewritten
         assertTrue(rep.latents().get("subj01").startsWith("written"));
+
+        // re-ingested fMRI (a new ingest fingerprint) makes the fMRI models stale: refitted without asking
+        String before = PcaModel.load(root.fmriPca("subj01", "lh"), conf).fitId();
+        ProjectFixture.subject(spark, root, "subj01", 0, true, 9);
+        ProjectFixture.ingestManifest(root, "subj01", "second ingest");
+        ProjectReport again = new Project(spark, ProjectConfig.from(include), conf).run(root);
+        assertTrue(again.models().stream().filter(m -> m.name().startsWith("fmri")).allMatch(ProjectReport.ModelLine::fitted));
+        assertFalse(again.models().stream().filter(m -> m.name().startsWith("image")).findFirst().orElseThrow().fitted());
+        assertTrue(!before.equals(PcaModel.load(root.fmriPca("subj01", "lh"), conf).fitId()));
+        assertTrue(again.latents().get("subj01").startsWith("written"));
     }
 
     @Test

@@ -161,7 +161,9 @@ public final class RandomizedPca {
         } else {
             INDArray vk = Nd4j.create(DataType.DOUBLE, l, k);
             for (int r = 0; r < l; r++) for (int c = 0; c < k; c++) vk.putScalar(r, c, g.vectors()[r][c]);
-            basis = q.mmul(vk);
+            INDArray qd = q.castTo(DataType.DOUBLE);
+            basis = qd.mmul(vk);
+            qd.close();
             values = g.values();
         }
         double[] comp = basis.transpose().dup('c').data().asDouble();

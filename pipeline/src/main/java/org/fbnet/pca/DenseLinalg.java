@@ -34,38 +34,6 @@ final class DenseLinalg {
         return q;
     }
 
-    /**
-     * A well-conditioned basis of the column space of {@code a} (rows x cols, rows &gt;= cols): the
-     * row-permuted unit lower trapezoidal factor P L of its LU decomposition with partial pivoting,
-     * as a new 'f'-ordered float matrix; {@code a} is not modified.
-     * <p>scikit-learn's normaliser between power iterations: span(P L) = span(a) when a has full
-     * column rank, the entries of L are bounded by 1, and LU costs a fraction of Householder QR
-     * (0.2 s against 1 s for 38,400 x 310). The basis is not orthonormal; the final step does not
-     * need it to be.
-     */
-    static INDArray luColumns(INDArray a) {
-        long m = a.rows();
-        int n = (int) a.columns();
-        if (m < n) throw new IllegalArgumentException("LU basis of a wide matrix " + m + " x " + n);
-        INDArray lu = a.castTo(DataType.FLOAT).dup('f');
-        INDArray ipiv = Nd4j.getBlasWrapper().lapack().getrf(lu);
-        // L: unit diagonal, zeros above it (LAPACK stores U there)
-        for (int i = 0; i < n; i++) {
-            lu.putScalar(i, i, 1.0);
-            for (int j = i + 1; j < n; j++) lu.putScalar(i, j, 0.0);
-        }
-        // A = P L U with P the row interchanges applied in order: undo them in reverse to get P L
-        for (int i = n - 1; i >= 0; i--) {
-            int other = ipiv.getInt(i) - 1;
-            if (other != i) {
-                INDArray row = lu.getRow(i).dup();
-                lu.putRow(i, lu.getRow(other));
-                lu.putRow(other, row);
-            }
-        }
-        return lu;
-    }
-
     /** Eigendecomposition of a symmetric matrix given as l x l row-major doubles. */
     static SymmetricEigen symmetricEigen(double[] g, int l) {
         INDArray a = Nd4j.create(DataType.DOUBLE, new long[] {l, l}, 'f');

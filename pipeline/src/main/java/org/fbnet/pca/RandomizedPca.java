@@ -14,9 +14,8 @@ import org.slf4j.LoggerFactory;
  * Algorithms 4.4 and 5.1) over row-partitioned Spark data or a matrix in one JVM; {@link #fit}
  * returns an immutable {@link PcaModel}.
  * <p>With l = k + p and a Gaussian test matrix Omega (columns x l), the range finder works on the
- * right-hand side: Q = orth(Omega), then q times Q = norm(A^T (A Q)), each product pair taking a
- * single pass over the data and each step re-normalised on the driver by the LU factor P L, as
- * scikit-learn does (same span, bounded entries, a fraction of a QR's cost); a last
+ * right-hand side: Q = orth(Omega), then q times Q = orth(A^T (A Q)), each product pair taking a
+ * single pass over the data and each step re-orthonormalised by Householder QR on the driver; a last
  * pass over Q gives Y = AQ's Gram matrix G and Z = A^T Y, from which the driver forms scikit-learn's
  * final step (the SVD of B = orth(Y)^T A) without touching the data again. That is the same
  * subspace and the same 2q + 2 products of the data with a thin matrix as scikit-learn's
@@ -24,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * of size columns x columns is ever formed: the driver holds columns x l and l x l matrices only
  * (Spark MLlib's {@code computePrincipalComponents} builds the full covariance and refuses above
  * 65,535 columns).
- * <p>Skipping the normalisation of the n-side product Y = A Q inside the iterations is exact in
- * arithmetic: span(A^T Y R^-1) = span(A^T Y) for any invertible R. It squares the conditioning of
- * each step, which costs accuracy only in components whose eigenvalue is below ~1e-7 of the
- * largest, the resolution of float32 data.
+ * <p>Skipping the orthonormalisation of the n-side product Y = A Q inside the iterations is exact
+ * in arithmetic: orth(A^T Y R^-1) = orth(A^T Y) for any invertible R. It squares the conditioning
+ * of each step, which double-precision QR absorbs for any component whose eigenvalue is above 1e-16
+ * of the largest, far below float32 data's own resolution.
  */
 public final class RandomizedPca {
     private static final Logger LOG = LoggerFactory.getLogger(RandomizedPca.class);
@@ -102,23 +101,15 @@ public final class RandomizedPca {
         for (int it = 0; it <= config.powerIterations(); it++) {
             if (p != null) {
                 q.close();
-                q = DenseLinalg.luColumns(p.z());
+                q = DenseLinalg.orthonormalColumns(p.z());
                 p.z().close();
             }
             p = data.pass(toFloatRowMajor(q), l, true);
             LOG.info("pca {}: pass {}/{} done after {} s", source, it + 1, passes, seconds(start));
         }
-        Ritz ritz = finalStep(p, k, l);
-        if (ritz == null) {
-            // Data of rank below k: Rayleigh-Ritz on an orthonormal basis of the last span instead.
-            q.close();
-            q = DenseLinalg.orthonormalColumns(p.z());
-            p.z().close();
-            p = data.pass(toFloatRowMajor(q), l, false);
-            ritz = rayleighRitz(q, p, k, l);
-        }
+        Ritz ritz = finalStep(q, p, k, l);
         q.close();
-        if (p.z() != null) p.z().close();
+        p.z().close();
         double[] comp = ritz.components();
         float[] components = new float[k * d];
         double[] eigenvalues = new double[k];
@@ -142,38 +133,42 @@ public final class RandomizedPca {
     /**
      * From the last pass over Q (Y = AQ, G = Y^T Y, Z = A^T Y): the SVD of B = Q_n^T A with Q_n =
      * Y G^(-1/2) an orthonormal basis of Y, as scikit-learn's final step, without another pass:
-     * B B^T = G^(-1/2) Z^T Z G^(-1/2) and B^T = Z G^(-1/2); Q itself need not be orthonormal. Its
-     * right singular vectors lie in span((A^T A)^(q+1) Omega). Null when G is numerically singular
-     * (data of rank below k).
+     * B B^T = G^(-1/2) Z^T Z G^(-1/2) and B^T = Z G^(-1/2). Its right singular vectors lie in
+     * span((A^T A)^(q+1) Omega). When G is numerically singular (data of rank below k), the
+     * Rayleigh-Ritz vectors of span(Q), from G alone, are exact instead.
      */
-    private static Ritz finalStep(CenteredData.Pass p, int k, int l) {
+    private static Ritz finalStep(INDArray q, CenteredData.Pass p, int k, int l) {
+        int d = (int) q.rows();
         DenseLinalg.SymmetricEigen g = DenseLinalg.symmetricEigen(p.g(), l);
         int rank = 0;
         while (rank < l && g.values()[rank] > 1e-12 * g.values()[0]) rank++;
-        if (rank < k || !(g.values()[0] > 0)) return null;
-        INDArray t = Nd4j.create(DataType.DOUBLE, l, rank);
-        for (int r = 0; r < l; r++) for (int c = 0; c < rank; c++) t.putScalar(r, c, g.vectors()[r][c] / Math.sqrt(g.values()[c]));
-        INDArray bt = p.z().castTo(DataType.DOUBLE).mmul(t);              // d x rank: B^T
-        INDArray m = bt.transpose().mmul(bt);                             // B B^T
-        DenseLinalg.SymmetricEigen e = DenseLinalg.symmetricEigen(m.dup('c').data().asDouble(), rank);
-        INDArray w = Nd4j.create(DataType.DOUBLE, rank, k);
-        for (int r = 0; r < rank; r++) for (int c = 0; c < k; c++) w.putScalar(r, c, e.vectors()[r][c] / Math.sqrt(Math.max(e.values()[c], Double.MIN_NORMAL)));
-        INDArray basis = bt.mmul(w);                                      // d x k: B^T W S^-1
+        INDArray basis;
+        double[] values;
+        double[][] vectors;
+        if (rank >= k && g.values()[0] > 0) {
+            INDArray t = Nd4j.create(DataType.DOUBLE, l, rank);
+            for (int r = 0; r < l; r++) for (int c = 0; c < rank; c++) t.putScalar(r, c, g.vectors()[r][c] / Math.sqrt(g.values()[c]));
+            INDArray bt = p.z().castTo(DataType.DOUBLE).mmul(t);              // d x rank: B^T
+            INDArray m = bt.transpose().mmul(bt);                             // B B^T
+            DenseLinalg.SymmetricEigen e = DenseLinalg.symmetricEigen(m.dup('c').data().asDouble(), rank);
+            INDArray w = Nd4j.create(DataType.DOUBLE, rank, k);
+            for (int r = 0; r < rank; r++) for (int c = 0; c < k; c++) w.putScalar(r, c, e.vectors()[r][c] / Math.sqrt(Math.max(e.values()[c], Double.MIN_NORMAL)));
+            basis = bt.mmul(w);                                              // d x k: B^T W S^-1
+            values = e.values();
+            t.close();
+            m.close();
+            bt.close();
+        } else {
+            INDArray vk = Nd4j.create(DataType.DOUBLE, l, k);
+            for (int r = 0; r < l; r++) for (int c = 0; c < k; c++) vk.putScalar(r, c, g.vectors()[r][c]);
+            INDArray qd = q.castTo(DataType.DOUBLE);
+            basis = qd.mmul(vk);
+            qd.close();
+            values = g.values();
+        }
         double[] comp = basis.transpose().dup('c').data().asDouble();
-        for (INDArray x : new INDArray[] {t, m, bt, w, basis}) x.close();
-        return new Ritz(comp, java.util.Arrays.copyOf(e.values(), k));
-    }
-
-    /** Rayleigh-Ritz on span(Q), Q orthonormal, from G = (AQ)^T (AQ): exact when the data lies in span(Q). */
-    private static Ritz rayleighRitz(INDArray q, CenteredData.Pass p, int k, int l) {
-        DenseLinalg.SymmetricEigen g = DenseLinalg.symmetricEigen(p.g(), l);
-        INDArray vk = Nd4j.create(DataType.DOUBLE, l, k);
-        for (int r = 0; r < l; r++) for (int c = 0; c < k; c++) vk.putScalar(r, c, g.vectors()[r][c]);
-        INDArray qd = q.castTo(DataType.DOUBLE);
-        INDArray basis = qd.mmul(vk);
-        double[] comp = basis.transpose().dup('c').data().asDouble();
-        for (INDArray x : new INDArray[] {vk, qd, basis}) x.close();
-        return new Ritz(comp, java.util.Arrays.copyOf(g.values(), k));
+        basis.close();
+        return new Ritz(comp, java.util.Arrays.copyOf(values, k));
     }
 
     /** The Gaussian test matrix Omega (rows x cols), from the seed alone. */

@@ -27,25 +27,6 @@ class DenseLinalgTest {
     }
 
     @Test
-    void luColumnsSpanTheInputWithBoundedEntries() {
-        Random rnd = new Random(4);
-        int m = 60, n = 8;
-        INDArray a = Nd4j.create(DataType.DOUBLE, m, n);
-        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) a.putScalar(i, j, rnd.nextGaussian() * (j + 1));
-        INDArray before = a.dup();
-        INDArray pl = DenseLinalg.luColumns(a);
-        assertEquals(0, before.distance2(a), 0.0, "input untouched");
-        assertEquals(1.0, pl.amaxNumber().doubleValue(), 1e-6, "partial pivoting bounds |L| by 1");
-        // span(PL) = span(a): a is reproduced by its projection onto an orthonormal basis of PL
-        INDArray q = DenseLinalg.orthonormalColumns(pl).castTo(DataType.DOUBLE);
-        INDArray proj = q.mmul(q.transpose().mmul(a));
-        assertEquals(0, proj.sub(a).norm2Number().doubleValue(), 1e-5 * a.norm2Number().doubleValue());
-        // and P L U = a for the U of the same decomposition: PL has full column rank n
-        INDArray gram = pl.castTo(DataType.DOUBLE).transpose().mmul(pl.castTo(DataType.DOUBLE));
-        assertEquals(true, DenseLinalg.symmetricEigen(gram.dup('c').data().asDouble(), n).values()[n - 1] > 1e-3);
-    }
-
-    @Test
     void symmetricEigenSatisfiesTheDefinitionInDescendingOrder() {
         Random rnd = new Random(2);
         int l = 9;

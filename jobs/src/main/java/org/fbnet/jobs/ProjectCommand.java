@@ -28,6 +28,7 @@ public final class ProjectCommand implements Command {
                 Flag.setting("--refresh-image", "pca.image.refresh", "BOOL"),
                 Flag.setting("--refresh-fmri", "pca.fmri.refresh", "BOOL"),
                 Flag.setting("--include-validation", "pca.fmri.include.validation", "BOOL"),
+                Flag.setting("--fmri-space", "pca.fmri.space", "subject|group"),
                 Flag.setting("--seed", "pca.seed", "N"));
     }
 

@@ -5,9 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The small dense pieces of randomized PCA that run on the driver, in double precision through
- * ND4J's LAPACK: an orthonormal basis of a tall matrix (Householder QR) and the eigendecomposition
- * of a small symmetric matrix.
+ * The small dense pieces of randomized PCA that run on the driver, through ND4J's LAPACK: an
+ * orthonormal basis of a tall matrix (Householder QR, float) and the eigendecomposition of a small
+ * symmetric matrix (double).
  * <p>LAPACK rather than plain Java because the QR of a 38,400 x 310 matrix, once per power
  * iteration, costs about 15 GFLOP; Householder rather than Cholesky QR because it stays orthonormal
  * when the columns are nearly dependent (rank-deficient data, repeated rows).
@@ -20,13 +20,17 @@ final class DenseLinalg {
 
     /**
      * An orthonormal basis of the columns of {@code a} (rows x cols, rows &gt;= cols), as a new
-     * 'f'-ordered double matrix of the same shape; {@code a} is not modified.
+     * 'f'-ordered float matrix of the same shape; {@code a} is not modified.
+     * <p>In float, like the data and like scikit-learn's float32 path: the basis only has to stay
+     * well conditioned between power iterations, and the QR of 38,400 x 310 took ~1 s in float
+     * against ~2.5 s in double on our machines, once per iteration.
      */
     static INDArray orthonormalColumns(INDArray a) {
         if (a.rows() < a.columns()) throw new IllegalArgumentException("QR of a wide matrix " + a.rows() + " x " + a.columns());
-        INDArray q = a.castTo(DataType.DOUBLE).dup('f');
-        INDArray r = Nd4j.create(DataType.DOUBLE, new long[] {a.columns(), a.columns()}, 'f');
+        INDArray q = a.castTo(DataType.FLOAT).dup('f');
+        INDArray r = Nd4j.create(DataType.FLOAT, new long[] {a.columns(), a.columns()}, 'f');
         Nd4j.getBlasWrapper().lapack().geqrf(q, r);
+        r.close();
         return q;
     }
 

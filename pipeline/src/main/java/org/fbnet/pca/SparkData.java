@@ -102,9 +102,9 @@ final class SparkData implements CenteredData {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.context());
         int parts = partitions > 0 ? partitions : jsc.defaultParallelism();
-        JavaRDD<float[]> source2 = rows.getNumPartitions() > parts ? rows.coalesce(parts) : rows;
+        JavaRDD<float[]> coalesced = rows.getNumPartitions() > parts ? rows.coalesce(parts) : rows;
         final float[] mu = mean;
-        JavaRDD<Block> blocks = source2.mapPartitions(it -> centeredBlocks(it, mu, blockRows))
+        JavaRDD<Block> blocks = coalesced.mapPartitions(it -> centeredBlocks(it, mu, blockRows))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<Double> squares = blocks.mapPartitions(it -> {
             double ss = 0;

@@ -102,6 +102,24 @@ class PcaModelTest {
         assertEquals(MODEL.config().describe(), back.config().describe());
     }
 
+    /** The input of the golden model in test resources (written by format version 1). */
+    static final float[][] GOLDEN_INPUT = {{1, 2, 0, 4}, {2, 1, 1, 3}, {0, 0, 2, 5}, {3, 1, 0, 2}, {1, 3, 1, 1}, {2, 2, 2, 2}};
+
+    @Test
+    void loadsTheGoldenFormatVersion1Model() throws Exception {
+        Path dir = new Path(getClass().getResource("/golden/pca-model-v1").toURI());
+        PcaModel m = PcaModel.load(dir, HadoopConf.create());
+        assertEquals(1, Manifest.read(dir, HadoopConf.create()).formatVersion());
+        // scikit-learn 1.2.1 PCA(2) on GOLDEN_INPUT: explained_variance_ and components_
+        assertArrayEquals(new double[] {3.2503946524825977, 1.104821155854765}, m.eigenvalues(), 1e-6);
+        assertArrayEquals(new float[] {-0.38372593f, -0.43988213f, 0.16345596f, 0.795324f}, m.component(0), 1e-6f);
+        assertArrayEquals(new float[] {0.6972075f, -0.5101267f, -0.4798983f, 0.15287256f}, m.component(1), 1e-6f);
+        assertEquals(6, m.samples());
+        float[][] back = m.inverseTransform(m.transform(GOLDEN_INPUT));
+        float[][] again = m.inverseTransform(m.transform(back));
+        for (int i = 0; i < back.length; i++) assertArrayEquals(back[i], again[i], 1e-5f, "projection is idempotent");
+    }
+
     @Test
     void loadRejectsOtherFormatVersionsAndMissingModels() throws Exception {
         Configuration conf = HadoopConf.create();

@@ -9,6 +9,7 @@ public final class Fbnet {
     /** Every subcommand, in pipeline order. */
     static List<Command> commands() {
         return List.of(
+                new SynthCommand(),
                 new IngestCommand(),
                 new CompareCommand(),
                 new DemoCommand(),

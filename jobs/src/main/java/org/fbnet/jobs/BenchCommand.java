@@ -21,8 +21,11 @@ public final class BenchCommand implements Command {
     static Map<String, Benchmark> benchmarks() {
         Map<String, Benchmark> m = new TreeMap<>();
         for (Benchmark b : List.<Benchmark>of(
+                new ClipBenchmark(),
                 new IngestBenchmark(),
+                new PcaBenchmark(),
                 new RidgeBenchmark(),
+                new SynthBenchmark(),
                 new TrainBenchmark())) {
             m.put(b.name(), b);
         }

@@ -11,6 +11,8 @@ public final class Fbnet {
         return List.of(
                 new SynthCommand(),
                 new IngestCommand(),
+                new EmbedCommand(),
+                new ProjectCommand(),
                 new CompareCommand(),
                 new DemoCommand(),
                 new BenchCommand());

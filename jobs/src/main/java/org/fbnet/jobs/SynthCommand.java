@@ -3,6 +3,7 @@ package org.fbnet.jobs;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.fbnet.config.Settings;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.synth.SynthConfig;
 import org.fbnet.synth.SyntheticDataset;
@@ -31,12 +32,20 @@ public final class SynthCommand implements Command {
 
     @Override
     public int run(CliArgs args) throws Exception {
-        Configuration conf = HadoopConf.create();
-        SynthConfig config = SynthConfig.from(args.settings(conf));
-        SyntheticDataset.Result r = new SyntheticDataset(config).generate(new Path(args.get("--out")), conf);
-        System.out.printf("synth: %d subject(s), %.1f MB%n", r.subjects().size(), r.bytes() / 1e6);
-        r.subjects().forEach(p -> System.out.println("  " + p));
-        System.out.println("  truth (test fMRI, noise ceilings, planted.json): " + r.truth());
+        SyntheticDataset.Result r = run(args.settings(HadoopConf.create()), args.get("--out"));
+        System.out.println(describe(r));
         return 0;
+    }
+
+    /** Generates with resolved settings; shared by the demo and the benchmark. */
+    static SyntheticDataset.Result run(Settings s, String out) throws Exception {
+        Configuration conf = HadoopConf.create();
+        return new SyntheticDataset(SynthConfig.from(s)).generate(new Path(out), conf);
+    }
+
+    static String describe(SyntheticDataset.Result r) {
+        StringBuilder sb = new StringBuilder(String.format("synth: %d subject(s), %.1f MB%n", r.subjects().size(), r.bytes() / 1e6));
+        r.subjects().forEach(p -> sb.append("  ").append(p).append('\n'));
+        return sb.append("  truth (test fMRI, noise ceilings, planted.json): ").append(r.truth()).toString();
     }
 }

@@ -80,6 +80,7 @@ public final class AlgonautsReader {
         List<ImageEntry> train = featuresOnly ? featureRows(l, "train") : imageFiles(l, "train");
         List<ImageEntry> test = featuresOnly ? featureRows(l, "test") : imageFiles(l, "test");
         int featureDim = featuresOnly ? featureDim(l) : 0;
+        requireDistinctNsdIds(l, train, test);
 
         Map<Hemisphere, Integer> vertices = new EnumMap<>(Hemisphere.class);
         for (Hemisphere h : Hemisphere.values()) {
@@ -157,6 +158,19 @@ public final class AlgonautsReader {
                     fs.makeQualified(st.getPath()).toString(), st.getLen()));
         }
         return out;
+    }
+
+    private static void requireDistinctNsdIds(SubjectLayout l, List<ImageEntry> train, List<ImageEntry> test) {
+        java.util.Map<Integer, ImageEntry> seen = new java.util.HashMap<>();
+        for (List<ImageEntry> split : List.of(train, test)) {
+            for (ImageEntry e : split) {
+                ImageEntry before = seen.putIfAbsent(e.nsdId(), e);
+                if (before != null) {
+                    throw new InputDataException(l.subject() + ": NSD id " + e.nsdId() + " appears twice (" + before.split() + " "
+                            + before.fileName() + " and " + e.split() + " " + e.fileName() + "); each image must appear once per subject");
+                }
+            }
+        }
     }
 
     private List<ImageEntry> featureRows(SubjectLayout l, String split) throws IOException {

@@ -233,10 +233,9 @@ public final class Ingest {
         List<FmriRows.Chunk> chunks = chunks(sources);
         JavaRDD<Row> rows = jsc().parallelize(chunks, chunks.size())
                 .flatMap(ch -> FmriRows.readFeatures(ch, src.value(), sconf, tally, skip.value()).iterator());
-        // An NSD id shared by train and test of one subject cannot occur (the challenge split), but
-        // dedupe anyway: one row per NSD id is the dataset's contract.
-        spark.createDataFrame(rows, Datasets.EMBEDDINGS).dropDuplicates(Datasets.NSD_ID)
-                .write().mode(SaveMode.Overwrite).parquet(staging.toString());
+        // One row per NSD id holds without a shuffle: ids are unique within a subject (AlgonautsReader
+        // checks) and ids stored for other subjects are skipped in the tasks.
+        spark.createDataFrame(rows, Datasets.EMBEDDINGS).write().mode(SaveMode.Overwrite).parquet(staging.toString());
         NonFiniteTally.Tally v = tally.value();
         if (v.count() > 0) {
             throw new InputDataException(scan.subject() + ": " + v.first().file() + ": " + v.count()

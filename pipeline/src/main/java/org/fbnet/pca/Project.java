@@ -21,6 +21,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import org.fbnet.data.Hemisphere;
 import org.fbnet.data.InputDataException;
 import org.fbnet.data.ValidationSplit;
@@ -157,6 +158,7 @@ public final class Project {
             throw new InputDataException("embeddings/" + embeddingsId + ": no features for training image(s) with NSD id "
                     + missing.stream().map(r -> String.valueOf(r.getInt(0))).toList() + " (first 5); run fbnet embed on every subject");
         }
+        // Sorted by NSD id so that the same images give the same row order, hence the same model.
         Dataset<Row> rows = embeddings.join(trainIds, Datasets.NSD_ID).orderBy(Datasets.NSD_ID);
         long n = rows.count();
         LOG.info("project: fitting image PCA on {} training images of {} subjects", n, subjects.size());
@@ -189,8 +191,7 @@ public final class Project {
             models.add(line(name, path, false, m));
             return m;
         }
-        Dataset<Row> rows = fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).geq(excluded)))
-                .orderBy(Datasets.ROW_INDEX);
+        Dataset<Row> rows = fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).geq(excluded)));
         PcaModel m = new RandomizedPca(cfg.fmri()).fit(vectors(rows, h.code()), name);
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("fmri", DataRoot.subjectPartition(root.fmri(), subject).toString());
@@ -218,8 +219,8 @@ public final class Project {
     private List<ProjectReport.Reconstruction> reconstruction(String subject, Hemisphere h, PcaModel model, Dataset<Row> fmri, int nVal) {
         List<ProjectReport.Reconstruction> out = new ArrayList<>();
         if (nVal == 0) return out;
-        List<float[]> rows = vectors(fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).lt(nVal)))
-                .orderBy(Datasets.ROW_INDEX), h.code()).collect();
+        List<float[]> rows = vectors(fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).lt(nVal))),
+                h.code()).collect();
         float[][] measured = rows.toArray(new float[0][]);
         double[] ratio = model.explainedVarianceRatio();
         for (int k : cfg.reportedComponents()) {
@@ -269,15 +270,18 @@ public final class Project {
         Broadcast<PcaModel> bx = jsc.broadcast(image);
         Broadcast<PcaModel> bl = jsc.broadcast(brain.get(Hemisphere.LH));
         Broadcast<PcaModel> br = jsc.broadcast(brain.get(Hemisphere.RH));
-        JavaRDD<LatentRow> out = input.javaRDD().mapPartitions(it -> project(it, bx.value(), bl.value(), br.value()));
+        LongAccumulator projected = spark.sparkContext().longAccumulator("latent rows " + subject);
+        JavaRDD<LatentRow> out = input.javaRDD().mapPartitions(it -> project(it, bx.value(), bl.value(), br.value(), projected));
         long rows;
         try (StagedDirectory staged = StagedDirectory.begin(target, conf)) {
             Dataset<Row> df = spark.createDataset(out.rdd(), Encoders.bean(LatentRow.class)).toDF()
                     .select(col("split").as(Datasets.SPLIT), col("rowIndex").as(Datasets.ROW_INDEX), col("nsdId").as(Datasets.NSD_ID),
                             col("x").as(Datasets.X), col("lh").as(Datasets.LH), col("rh").as(Datasets.RH))
-                    .orderBy(Datasets.SPLIT, Datasets.ROW_INDEX);
+                    // One sorted file per subject (~20 MB at NSD scale); repartition rather than orderBy,
+                    // whose sampling job would run the projection twice.
+                    .repartition(1).sortWithinPartitions(Datasets.SPLIT, Datasets.ROW_INDEX);
             df.write().mode(SaveMode.Overwrite).parquet(staged.path().toString());
-            rows = spark.read().parquet(staged.path().toString()).count();
+            rows = projected.value();
             staged.publish(Manifest.of("latents", LATENTS_FORMAT_VERSION)
                     .with("subject", subject)
                     .with("rows", rows)
@@ -294,7 +298,7 @@ public final class Project {
     }
 
     /** Projects a partition in batches, so each model multiplies a block of rows in one GEMM. */
-    static Iterator<LatentRow> project(Iterator<LatentInput> it, PcaModel image, PcaModel lh, PcaModel rh) {
+    static Iterator<LatentRow> project(Iterator<LatentInput> it, PcaModel image, PcaModel lh, PcaModel rh, LongAccumulator count) {
         return new Iterator<>() {
             private final List<LatentRow> ready = new ArrayList<>();
             private int next;
@@ -314,6 +318,7 @@ public final class Project {
                     LatentInput b = batch.get(i);
                     ready.add(new LatentRow(b.getSplit(), b.getRowIndex(), b.getNsdId(), x[i], l[i], r[i]));
                 }
+                count.add(batch.size());
                 return true;
             }
 

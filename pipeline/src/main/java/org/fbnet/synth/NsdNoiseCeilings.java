@@ -1,5 +1,7 @@
 package org.fbnet.synth;
 
+import org.fbnet.data.Hemisphere;
+
 /**
  * The distribution of the real NSD / Algonauts 2023 noise ceilings, per subject and hemisphere,
  * baked in so that generating needs no data: the fraction of exact zeros and the 0, 5, ..., 100%

@@ -1,5 +1,7 @@
 package org.fbnet.synth;
 
+import org.fbnet.data.Hemisphere;
+
 /**
  * Everything planted in a synthetic dataset, recomputable from its {@link SynthConfig} alone: which
  * NSD ids each subject sees, each image's latent, the shared channel function, each subject's

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.fbnet.data.Hemisphere;
+import org.fbnet.data.RoiFamilies;
 
 /**
  * Synthetic ROI labels with the real Algonauts families and ROI names: each ROI is an interval of
@@ -12,9 +14,6 @@ import java.util.SplittableRandom;
  * missing for some subjects and hemispheres, as some ROIs are in the real data.
  */
 public final class RoiAtlas {
-    /** The six families in the Algonauts file names. */
-    public static final List<String> FAMILIES = List.of(
-            "prf-visualrois", "floc-bodies", "floc-faces", "floc-places", "floc-words", "streams");
     private static final double BOUNDARY_JITTER = 0.002;
     private static final double MISSING_SMALL_ROI = 0.35;
 
@@ -53,7 +52,7 @@ public final class RoiAtlas {
     /** Per challenge vertex (sorted fsaverage indices) the family's label, 0 = no ROI. */
     static long[] labels(long seed, String family, int subject, Hemisphere h, int[] vertices) {
         List<Roi> rois = ROIS.get(family);
-        SplittableRandom r = Rng.of(seed, Rng.ROIS, FAMILIES.indexOf(family), subject, h.ordinal());
+        SplittableRandom r = Rng.of(seed, Rng.ROIS, RoiFamilies.ALL.indexOf(family), subject, h.ordinal());
         double[] from = new double[rois.size()];
         double[] to = new double[rois.size()];
         for (int i = 0; i < rois.size(); i++) {

@@ -3,6 +3,8 @@ package org.fbnet.synth;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fbnet.config.Settings;
+import org.fbnet.data.Hemisphere;
+import org.fbnet.data.SubjectLayout;
 
 /**
  * What {@link SyntheticDataset} generates: a preset, optional explicit dimensions that override it
@@ -30,8 +32,8 @@ public record SynthConfig(SynthPreset preset, int subjects, int train, int test,
         if (subjects < 1 || subjects > 99) throw new IllegalArgumentException("subjects must be in 1..99 (subjXX), got " + subjects);
         if (train < 0 || train > MAX_IMAGES) throw new IllegalArgumentException("train must be in 1.." + MAX_IMAGES + ", got " + train);
         if (test < 0 || test > MAX_IMAGES) throw new IllegalArgumentException("test must be in 1.." + MAX_IMAGES + ", got " + test);
-        if (lh < 0 || lh > VertexSpace.FSAVERAGE_VERTICES || rh < 0 || rh > VertexSpace.FSAVERAGE_VERTICES) {
-            throw new IllegalArgumentException("vertex counts must be in 1.." + VertexSpace.FSAVERAGE_VERTICES);
+        if (lh < 0 || lh > SubjectLayout.FSAVERAGE_VERTICES || rh < 0 || rh > SubjectLayout.FSAVERAGE_VERTICES) {
+            throw new IllegalArgumentException("vertex counts must be in 1.." + SubjectLayout.FSAVERAGE_VERTICES);
         }
         if (imageSize < 16 || imageSize > 4096) throw new IllegalArgumentException("imageSize must be in 16..4096, got " + imageSize);
         if (featureDim < 1) throw new IllegalArgumentException("featureDim must be >= 1, got " + featureDim);
@@ -50,8 +52,8 @@ public record SynthConfig(SynthPreset preset, int subjects, int train, int test,
         s.check(subjects >= 1 && subjects <= 99, "synth.subjects", "must be in 1..99 (folders are subjXX)");
         int train = optionalInt(s, "synth.train", 1, MAX_IMAGES, "(file names carry a 4-digit image index)");
         int test = optionalInt(s, "synth.test", 1, MAX_IMAGES, "(file names carry a 4-digit image index)");
-        int lh = optionalInt(s, "synth.lh", 1, VertexSpace.FSAVERAGE_VERTICES, "(fsaverage has 163842 vertices per hemisphere)");
-        int rh = optionalInt(s, "synth.rh", 1, VertexSpace.FSAVERAGE_VERTICES, "(fsaverage has 163842 vertices per hemisphere)");
+        int lh = optionalInt(s, "synth.lh", 1, SubjectLayout.FSAVERAGE_VERTICES, "(fsaverage has 163842 vertices per hemisphere)");
+        int rh = optionalInt(s, "synth.rh", 1, SubjectLayout.FSAVERAGE_VERTICES, "(fsaverage has 163842 vertices per hemisphere)");
         int size = optionalInt(s, "synth.image.size", 16, 4096, "");
         int dim = optionalInt(s, "synth.feature.dim", 1, 1 << 20, "");
         return new SynthConfig(preset, subjects, train, test, lh, rh, size == 0 ? preset.imageSize() : size,

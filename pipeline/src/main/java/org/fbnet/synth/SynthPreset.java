@@ -1,6 +1,7 @@
 package org.fbnet.synth;
 
 import java.util.Locale;
+import org.fbnet.data.Hemisphere;
 
 /**
  * Per-subject dimensions of a synthetic dataset: {@code nsd}, the real Algonauts 2023 sizes, or

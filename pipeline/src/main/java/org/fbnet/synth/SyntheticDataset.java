@@ -19,6 +19,9 @@ import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.fbnet.data.Hemisphere;
+import org.fbnet.data.RoiFamilies;
+import org.fbnet.data.SubjectLayout;
 import org.fbnet.data.npy.NpyDtype;
 import org.fbnet.data.npy.NpyWriter;
 import org.fbnet.data.npy.NumpyPickle;
@@ -90,9 +93,9 @@ public final class SyntheticDataset {
         return new Result(written, truthDir, bytes);
     }
 
-    /** Image file name in the challenge layout: 1-based 4-digit index, 5-digit NSD id. */
-    public static String imageName(String prefix, int index, int nsdId) {
-        return String.format("%s-%04d_nsd-%05d.png", prefix, index, nsdId);
+    /** Image file name in the challenge layout ("train"/"test", 1-based 4-digit index, 5-digit NSD id). */
+    public static String imageName(String split, int index, int nsdId) {
+        return String.format("%s-%04d_nsd-%05d.png", split, index, nsdId);
     }
 
     private final class SubjectWriter {
@@ -124,18 +127,20 @@ public final class SyntheticDataset {
             try (StagedDirectory data = StagedDirectory.begin(subjectDir, conf);
                  StagedDirectory hidden = StagedDirectory.begin(truthDir, conf)) {
                 Path d = data.path();
+                SubjectLayout layout = new SubjectLayout(id, d, null);
                 Future<?> images = pool.submit(() -> {
-                    if (config.featuresOnly()) writeFeatures(d); else writeImages(d);
+                    if (config.featuresOnly()) writeFeatures(layout); else writeImages(layout);
                     return null;
                 });
                 Future<?> fmri = pool.submit(() -> {
-                    writeFmri(new Path(d, "training_split/training_fmri"), "training", trainIds, SubjectBrain.Split.TRAIN, lh, rh);
-                    writeFmri(hidden.path(), "test", testIds, SubjectBrain.Split.TEST, lh, rh);
+                    writeFmri("training", trainIds, SubjectBrain.Split.TRAIN, lh, rh, layout::trainingFmri);
+                    // Withheld, as in the challenge: the truth folder's names are those SubjectLayout reads.
+                    writeFmri("test", testIds, SubjectBrain.Split.TEST, lh, rh, h -> new Path(hidden.path(), h.code() + "_test_fmri.npy"));
                     return null;
                 });
-                writeRois(new Path(d, "roi_masks"), lh, rh);
+                writeRois(layout, lh, rh);
                 for (SubjectBrain b : List.of(lh, rh)) {
-                    NpyWriter.write(new Path(hidden.path(), b.hemisphere().id() + "_noise_ceiling.npy"), conf, b.ceilings(), b.size());
+                    NpyWriter.write(new Path(hidden.path(), b.hemisphere().code() + "_noise_ceiling.npy"), conf, b.ceilings(), b.size());
                 }
                 await(images);
                 await(fmri);
@@ -166,14 +171,13 @@ public final class SyntheticDataset {
         }
 
         /** Both hemispheres row by row: the channels of an image are computed once. */
-        private void writeFmri(Path dir, String split, int[] ids, SubjectBrain.Split which,
-                               SubjectBrain lh, SubjectBrain rh) throws IOException {
-            String suffix = which == SubjectBrain.Split.TRAIN ? "_training_fmri.npy" : "_test_fmri.npy";
+        private void writeFmri(String split, int[] ids, SubjectBrain.Split which, SubjectBrain lh, SubjectBrain rh,
+                               java.util.function.Function<Hemisphere, Path> file) throws IOException {
             float[] lrow = new float[lh.size()];
             float[] rrow = new float[rh.size()];
             Progress progress = new Progress(id + " " + split + " fMRI", ids.length);
-            try (NpyWriter lw = NpyWriter.create(new Path(dir, "lh" + suffix), conf, NpyDtype.FLOAT32, ids.length, lh.size());
-                 NpyWriter rw = NpyWriter.create(new Path(dir, "rh" + suffix), conf, NpyDtype.FLOAT32, ids.length, rh.size())) {
+            try (NpyWriter lw = NpyWriter.create(file.apply(Hemisphere.LH), conf, NpyDtype.FLOAT32, ids.length, lh.size());
+                 NpyWriter rw = NpyWriter.create(file.apply(Hemisphere.RH), conf, NpyDtype.FLOAT32, ids.length, rh.size())) {
                 for (int i = 0; i < ids.length; i++) {
                     double[] c = truth.channels(truth.draw(ids[i]));
                     lh.response(c, which, i, lrow);
@@ -186,17 +190,17 @@ public final class SyntheticDataset {
             progress.done();
         }
 
-        private void writeImages(Path d) throws IOException {
+        private void writeImages(SubjectLayout layout) throws IOException {
             ImageRenderer renderer = truth.renderer();
-            FileSystem fs = d.getFileSystem(conf);
-            for (String split : List.of("training", "test")) {
-                int[] ids = split.equals("training") ? trainIds : testIds;
-                Path dir = new Path(d, split.equals("training") ? "training_split/training_images" : "test_split/test_images");
+            FileSystem fs = layout.dir().getFileSystem(conf);
+            for (String split : List.of("train", "test")) {
+                int[] ids = split.equals("train") ? trainIds : testIds;
+                Path dir = layout.images(split);
                 fs.mkdirs(dir);
                 Progress progress = new Progress(id + " " + split + " images", ids.length);
                 for (int i = 0; i < ids.length; i++) {
                     byte[] png = renderer.png(truth.draw(ids[i]));
-                    try (OutputStream o = fs.create(new Path(dir, imageName(split.equals("training") ? "train" : "test", i + 1, ids[i])), true)) {
+                    try (OutputStream o = fs.create(new Path(dir, imageName(split, i + 1, ids[i])), true)) {
                         o.write(png);
                     }
                     progress.step();
@@ -205,17 +209,16 @@ public final class SyntheticDataset {
             }
         }
 
-        private void writeFeatures(Path d) throws IOException {
+        private void writeFeatures(SubjectLayout layout) throws IOException {
             FeatureModel model = truth.featureModel();
             float[] row = new float[model.dim()];
-            for (String split : List.of("training", "test")) {
-                int[] ids = split.equals("training") ? trainIds : testIds;
-                Path dir = new Path(d, split + "_split");
+            for (String split : List.of("train", "test")) {
+                int[] ids = split.equals("train") ? trainIds : testIds;
                 long[] longIds = new long[ids.length];
                 for (int i = 0; i < ids.length; i++) longIds[i] = ids[i];
-                NpyWriter.write(new Path(dir, split + "_nsd_ids.npy"), conf, longIds, ids.length);
+                NpyWriter.write(layout.featureNsdIds(split), conf, longIds, ids.length);
                 Progress progress = new Progress(id + " " + split + " features", ids.length);
-                try (NpyWriter w = NpyWriter.create(new Path(dir, split + "_features.npy"), conf, NpyDtype.FLOAT32, ids.length, model.dim())) {
+                try (NpyWriter w = NpyWriter.create(layout.features(split), conf, NpyDtype.FLOAT32, ids.length, model.dim())) {
                     for (int id : ids) {
                         model.features(truth.draw(id), row);
                         w.write(row);
@@ -226,20 +229,19 @@ public final class SyntheticDataset {
             }
         }
 
-        private void writeRois(Path dir, SubjectBrain lh, SubjectBrain rh) throws IOException {
-            for (String family : RoiAtlas.FAMILIES) {
-                NumpyPickle.writeMapping(new Path(dir, "mapping_" + family + ".npy"), conf, RoiAtlas.mapping(family));
+        private void writeRois(SubjectLayout layout, SubjectBrain lh, SubjectBrain rh) throws IOException {
+            for (String family : RoiFamilies.ALL) {
+                NumpyPickle.writeMapping(layout.roiMapping(family), conf, RoiAtlas.mapping(family));
             }
             for (SubjectBrain b : List.of(lh, rh)) {
                 int[] v = b.vertices();
-                String h = b.hemisphere().id();
-                for (String family : RoiAtlas.FAMILIES) {
+                for (String family : RoiFamilies.ALL) {
                     long[] labels = RoiAtlas.labels(config.seed(), family, subject, b.hemisphere(), v);
-                    NpyWriter.write(new Path(dir, h + "." + family + "_challenge_space.npy"), conf, labels, labels.length);
+                    NpyWriter.write(layout.roiMask(b.hemisphere(), family), conf, labels, labels.length);
                 }
-                long[] mask = new long[VertexSpace.FSAVERAGE_VERTICES];
+                long[] mask = new long[SubjectLayout.FSAVERAGE_VERTICES];
                 for (int x : v) mask[x] = 1;
-                NpyWriter.write(new Path(dir, h + ".all-vertices_fsaverage_space.npy"), conf, mask, mask.length);
+                NpyWriter.write(layout.fsaverageMask(b.hemisphere()), conf, mask, mask.length);
             }
         }
 
@@ -260,7 +262,7 @@ public final class SyntheticDataset {
                 h.put("droppedFromCommonSet", common[b.hemisphere().ordinal()] - b.size());
                 h.put("meanNoiseCeiling", Math.round(sum / nc.length * 1e4) / 1e4);
                 h.put("zeroNoiseCeilings", zeros);
-                summary.put(b.hemisphere().id(), h);
+                summary.put(b.hemisphere().code(), h);
             }
             summary.put("output", config.featuresOnly() ? "features, dim " + config.featureDim() : "png, " + config.imageSize() + " px");
         }

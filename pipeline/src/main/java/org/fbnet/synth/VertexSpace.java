@@ -1,6 +1,8 @@
 package org.fbnet.synth;
 
 import java.util.SplittableRandom;
+import org.fbnet.data.Hemisphere;
+import org.fbnet.data.SubjectLayout;
 
 /**
  * The common cortical vertex space: per hemisphere, one sorted set of fsaverage vertices (the
@@ -11,16 +13,13 @@ import java.util.SplittableRandom;
  * ceilings and ROIs vary smoothly.
  */
 public final class VertexSpace {
-    /** Vertices per hemisphere of FreeSurfer's fsaverage (ico-7) surface. */
-    public static final int FSAVERAGE_VERTICES = 163_842;
-
     private final SynthConfig config;
     private final int[][] common = new int[2][];
 
     VertexSpace(SynthConfig config) {
         this.config = config;
         for (Hemisphere h : Hemisphere.values()) {
-            common[h.ordinal()] = sample(FSAVERAGE_VERTICES, config.commonVertices(h), Rng.of(config.seed(), Rng.VERTICES, h.ordinal()), null);
+            common[h.ordinal()] = sample(SubjectLayout.FSAVERAGE_VERTICES, config.commonVertices(h), Rng.of(config.seed(), Rng.VERTICES, h.ordinal()), null);
         }
     }
 
@@ -36,7 +35,7 @@ public final class VertexSpace {
     }
 
     /** The cortical coordinate of an fsaverage vertex. */
-    static double coordinate(int fsaverageVertex) { return fsaverageVertex / (double) FSAVERAGE_VERTICES; }
+    static double coordinate(int fsaverageVertex) { return fsaverageVertex / (double) SubjectLayout.FSAVERAGE_VERTICES; }
 
     /** Selection sampling (Knuth's algorithm S): k of 0..n-1 in increasing order, mapped through {@code from}. */
     private static int[] sample(int n, int k, SplittableRandom r, int[] from) {

@@ -106,6 +106,23 @@ class RandomizedPcaTest extends SparkTestBase {
     }
 
     @Test
+    void fittingAnNd4jMatrixInPlaceEqualsFittingRows() {
+        PcaModel rows = new RandomizedPca(config()).fit(X, "rows");
+        PcaModel inPlace = new RandomizedPca(config()).fitInPlace(org.nd4j.linalg.factory.Nd4j.createFromArray(X), "matrix");
+        assertArrayEquals(rows.mean(), inPlace.mean(), 1e-5f);
+        assertEquals(rows.totalVariance(), inPlace.totalVariance(), 1e-6 * rows.totalVariance());
+        for (int c = 0; c < K; c++) {
+            assertEquals(rows.eigenvalues()[c], inPlace.eigenvalues()[c], 1e-5 * rows.eigenvalues()[c]);
+            assertArrayEquals(rows.component(c), inPlace.component(c), 1e-4f);
+        }
+        float[][] bad = {X[0].clone(), X[1].clone(), X[2].clone()};
+        bad[1][4] = Float.POSITIVE_INFINITY;
+        InputDataException e = assertThrows(InputDataException.class,
+                () -> new RandomizedPca(PcaConfig.of(2)).fitInPlace(org.nd4j.linalg.factory.Nd4j.createFromArray(bad), "matrix"));
+        assertTrue(e.getMessage().contains("infinite"), e.getMessage());
+    }
+
+    @Test
     void smallRddInputsTakeTheLocalPathWithTheSameResult() {
         PcaModel viaRdd = new RandomizedPca(PcaConfig.of(K)).fit(rdd(X, 3), "small");
         PcaModel local = new RandomizedPca(PcaConfig.of(K)).fit(X, "small");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.util.Arrays;
 import org.apache.hadoop.fs.Path;
+import org.fbnet.data.Hemisphere;
 import org.fbnet.data.npy.NpyReader;
 import org.fbnet.store.HadoopConf;
 import org.junit.jupiter.api.Test;
@@ -33,13 +34,13 @@ class NsdNoiseCeilingsTest {
         for (int s = 1; s <= 8; s++) {
             for (Hemisphere h : Hemisphere.values()) {
                 double[] measured;
-                try (NpyReader r = NpyReader.open(new Path(real.resolve(SynthConfig.subjectId(s) + "/" + h.id() + ".npy").toString()),
+                try (NpyReader r = NpyReader.open(new Path(real.resolve(SynthConfig.subjectId(s) + "/" + h.code() + ".npy").toString()),
                         HadoopConf.create())) {
                     measured = r.readAllDoubles();
                 }
                 for (int i = 0; i < measured.length; i++) measured[i] /= 100; // the files are in percent
                 double[] generated = toDouble(t.brain(s, h).ceilings());
-                String what = SynthConfig.subjectId(s) + " " + h.id();
+                String what = SynthConfig.subjectId(s) + " " + h.code();
                 assertEquals(measured.length, generated.length, what + ": the nsd preset has the real vertex count");
                 double realMean = Arrays.stream(measured).average().orElseThrow();
                 double genMean = Arrays.stream(generated).average().orElseThrow();

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.fbnet.data.Hemisphere;
 import org.fbnet.data.npy.NpyReader;
 import org.fbnet.store.HadoopConf;
 import org.junit.jupiter.api.Test;

@@ -15,6 +15,12 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.fbnet.data.AlgonautsReader;
+import org.fbnet.data.Hemisphere;
+import org.fbnet.data.ImageEntry;
+import org.fbnet.data.RoiFamilies;
+import org.fbnet.data.SubjectLayout;
+import org.fbnet.data.SubjectScan;
 import org.fbnet.data.npy.NpyReader;
 import org.fbnet.data.npy.NumpyPickle;
 import org.fbnet.store.HadoopConf;
@@ -58,11 +64,11 @@ class SyntheticDatasetTest {
         for (String h : List.of("lh", "rh")) {
             e.add(s + "training_split/training_fmri/" + h + "_training_fmri.npy");
             e.add(s + "roi_masks/" + h + ".all-vertices_fsaverage_space.npy");
-            for (String f : RoiAtlas.FAMILIES) e.add(s + "roi_masks/" + h + "." + f + "_challenge_space.npy");
+            for (String f : RoiFamilies.ALL) e.add(s + "roi_masks/" + h + "." + f + "_challenge_space.npy");
             e.add("truth/" + s + h + "_test_fmri.npy");
             e.add("truth/" + s + h + "_noise_ceiling.npy");
         }
-        for (String f : RoiAtlas.FAMILIES) e.add(s + "roi_masks/mapping_" + f + ".npy");
+        for (String f : RoiFamilies.ALL) e.add(s + "roi_masks/mapping_" + f + ".npy");
         e.add("truth/" + s + "_manifest.json");
         if (featuresOnly) {
             e.addAll(List.of(s + "training_split/training_features.npy", s + "training_split/training_nsd_ids.npy",
@@ -156,17 +162,45 @@ class SyntheticDatasetTest {
         assertTrue(npy > 100 && png == 6 * 52, npy + " npy, " + png + " png");
     }
 
+    /** The layout reader (and so the ingest stage) accepts every generated subject and finds the truth. */
+    @Test
+    void theAlgonautsReaderAcceptsEverySubjectAndFindsTheTruth() throws IOException {
+        for (var c : List.of(Map.entry(IMAGES, images), Map.entry(FEATURES, features))) {
+            PlantedTruth t = PlantedTruth.of(c.getKey());
+            Path root = new Path(c.getValue().toString());
+            AlgonautsReader reader = new AlgonautsReader(CONF);
+            assertEquals(java.util.stream.IntStream.rangeClosed(1, c.getKey().subjects()).mapToObj(SynthConfig::subjectId).toList(),
+                    reader.subjects(root));
+            for (int s = 1; s <= c.getKey().subjects(); s++) {
+                SubjectScan scan = reader.scan(root, SynthConfig.subjectId(s), new Path(root, SyntheticDataset.TRUTH));
+                assertEquals(c.getKey().featuresOnly(), scan.featuresOnly());
+                assertArrayEquals(t.ids().train(s), scan.train().stream().mapToInt(ImageEntry::nsdId).toArray());
+                assertArrayEquals(t.ids().test(s), scan.test().stream().mapToInt(ImageEntry::nsdId).toArray());
+                assertTrue(scan.hasTestFmri() && scan.noiseCeiling().size() == 2);
+                for (Hemisphere h : Hemisphere.values()) {
+                    assertEquals(c.getKey().vertices(h, s), scan.vertexCount().get(h));
+                    assertArrayEquals(t.brain(s, h).vertices(), scan.fsaverageIndex().get(h));
+                }
+                assertEquals(2 * (7 + 4 + 5 + 3 + 5 + 7), scan.rois().size(), "every ROI of the mappings, empty ones included");
+                if (!c.getKey().featuresOnly()) {
+                    // With 300 vertices even the narrowest stream holds some; small ROIs may be empty, as in NSD.
+                    assertTrue(scan.rois().stream().filter(r -> r.family().equals("streams")).allMatch(r -> r.vertices().length > 0));
+                }
+            }
+        }
+    }
+
     @Test
     void maskNpyFilesMatchTheVertexSpaceAndRoisAreNamedAsInAlgonauts() throws IOException {
         PlantedTruth t = PlantedTruth.of(IMAGES);
         for (int s : new int[] {1, 6}) {
             for (Hemisphere h : Hemisphere.values()) {
                 long[] mask;
-                try (NpyReader r = NpyReader.open(new Path(images.resolve(SynthConfig.subjectId(s) + "/roi_masks/" + h.id()
+                try (NpyReader r = NpyReader.open(new Path(images.resolve(SynthConfig.subjectId(s) + "/roi_masks/" + h.code()
                         + ".all-vertices_fsaverage_space.npy").toString()), CONF)) {
                     mask = r.readAllLongs();
                 }
-                assertEquals(VertexSpace.FSAVERAGE_VERTICES, mask.length);
+                assertEquals(SubjectLayout.FSAVERAGE_VERTICES, mask.length);
                 List<Integer> nonzero = new ArrayList<>();
                 for (int i = 0; i < mask.length; i++) if (mask[i] != 0) nonzero.add(i);
                 assertEquals(java.util.Arrays.stream(t.brain(s, h).vertices()).boxed().toList(), nonzero);

@@ -1,0 +1,85 @@
+package org.fbnet.clip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.fbnet.data.InputDataException;
+
+/**
+ * A loaded Hugging Face CLIP folder ({@code config.json}, {@code preprocessor_config.json},
+ * {@code model.safetensors}): the image processor and the vision tower, ready to embed encoded images.
+ * <p>Immutable and thread-safe: an executor loads one (see {@link ClipModels#cached}) and all its tasks share it.
+ */
+public final class ClipModel {
+    public static final String CONFIG = "config.json";
+    public static final String PREPROCESSOR = "preprocessor_config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final String id;
+    private final ClipImageProcessor processor;
+    private final ClipVisionModel vision;
+
+    ClipModel(Path dir, String id, ClipImageProcessor processor, ClipVisionModel vision) {
+        this.dir = dir;
+        this.id = id;
+        this.processor = processor;
+        this.vision = vision;
+    }
+
+    /** Loads a model folder from any Hadoop FileSystem URI. */
+    public static ClipModel load(Path dir, Configuration conf) throws IOException {
+        ClipVisionConfig config = readVisionConfig(dir, conf);
+        ClipProcessorConfig pc = ClipProcessorConfig.fromJson(readJson(new Path(dir, PREPROCESSOR), conf), new Path(dir, PREPROCESSOR).toString());
+        ClipImageProcessor processor = new ClipImageProcessor(pc);
+        if (processor.outputHeight() != config.imageSize() || processor.outputWidth() != config.imageSize()) {
+            throw new InputDataException(new Path(dir, PREPROCESSOR) + ": produces " + processor.outputHeight() + "x" + processor.outputWidth()
+                    + " images but config.json's image_size is " + config.imageSize());
+        }
+        SafeTensors weights = SafeTensors.open(new Path(dir, WEIGHTS), conf);
+        return new ClipModel(dir, ClipModels.id(dir, conf), processor, ClipVisionModel.load(weights, config));
+    }
+
+    static ClipVisionConfig readVisionConfig(Path dir, Configuration conf) throws IOException {
+        Path p = new Path(dir, CONFIG);
+        return ClipVisionConfig.fromJson(readJson(p, conf), p.toString());
+    }
+
+    static JsonNode readJson(Path p, Configuration conf) throws IOException {
+        FileSystem fs = p.getFileSystem(conf);
+        if (!fs.exists(p)) {
+            throw new InputDataException(p + ": missing; a CLIP model folder needs " + CONFIG + ", " + PREPROCESSOR + " and " + WEIGHTS
+                    + " (see docs/clip.md)");
+        }
+        try (InputStream in = fs.open(p)) {
+            return JSON.readTree(in);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InputDataException(p + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public Path dir() { return dir; }
+
+    /** The fingerprint of config, processor and weights ({@link ClipModels#id}). */
+    public String id() { return id; }
+
+    public ClipImageProcessor processor() { return processor; }
+
+    public ClipVisionModel vision() { return vision; }
+
+    /** Decodes, preprocesses and embeds a batch of encoded images; {@code sources} name them in errors. */
+    public float[][] embed(List<byte[]> encoded, List<String> sources, ClipFeature feature) {
+        int n = encoded.size();
+        if (n == 0) return new float[0][];
+        int per = 3 * processor.outputHeight() * processor.outputWidth();
+        float[] pixels = new float[n * per];
+        for (int i = 0; i < n; i++) processor.process(encoded.get(i), sources.get(i), pixels, i * per);
+        return vision.features(pixels, n, feature);
+    }
+}

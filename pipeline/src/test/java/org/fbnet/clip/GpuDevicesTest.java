@@ -1,0 +1,52 @@
+package org.fbnet.clip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pure device-selection rule; no GPU exists on our machines, so pinning itself is not exercised. */
+class GpuDevicesTest {
+    @Test
+    void sparkAddressIsTheDeviceWhenEveryGpuIsVisible() {
+        assertEquals(3, GpuDevices.select(List.of("3"), null, 4));
+        assertEquals(0, GpuDevices.select(List.of("0"), "", 4));
+    }
+
+    @Test
+    void sparkAddressIsLookedUpInCudaVisibleDevicesWhichRenumbersThem() {
+        // Physical GPUs 2 and 5 visible: ND4J calls them 0 and 1.
+        assertEquals(1, GpuDevices.select(List.of("5"), "2,5", 2));
+        assertEquals(0, GpuDevices.select(List.of("2"), " 2 , 5 ", 2));
+        assertEquals(0, GpuDevices.select(List.of("GPU-8f1c"), "GPU-8f1c", 1));
+    }
+
+    @Test
+    void aContainerThatSeesOnlyItsGpuMayReportItAsZero() {
+        assertEquals(0, GpuDevices.select(List.of("0"), "7", 1));
+    }
+
+    @Test
+    void withoutSparkGpuSchedulingEveryTaskUsesOneDeviceNotAll() {
+        assertEquals(0, GpuDevices.select(List.of(), null, 8));
+        assertEquals(0, GpuDevices.select(List.of(), "3,4", 2));
+    }
+
+    @Test
+    void impossibleAssignmentsFailWithTheFix() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> GpuDevices.select(List.of("4"), null, 2));
+        assertTrue(e.getMessage().contains("only 2 device"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> GpuDevices.select(List.of("6"), "2,5", 2));
+        assertTrue(e.getMessage().contains("CUDA_VISIBLE_DEVICES=2,5"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> GpuDevices.select(List.of("GPU-ab"), null, 2));
+        assertTrue(e.getMessage().contains("discovery script"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> GpuDevices.select(List.of("0"), null, 0));
+    }
+
+    @Test
+    void onTheCpuBackendPinningIsANoOp() {
+        GpuDevices.pinCurrentThread();
+    }
+}

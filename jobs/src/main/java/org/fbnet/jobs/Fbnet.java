@@ -13,6 +13,7 @@ public final class Fbnet {
                 new IngestCommand(),
                 new EmbedCommand(),
                 new ProjectCommand(),
+                new TrainCommand(),
                 new CompareCommand(),
                 new DemoCommand(),
                 new BenchCommand());

@@ -46,18 +46,11 @@ public final class FbnetVariant implements Variant {
     @Override
     public Result fit(SubjectData data, long seed) throws IOException {
         String subject = data.subject();
-        PcaModel lhPca = pca(data, "lh"), rhPca = pca(data, "rh");
-        SubjectData.Rows val = data.validation(), train = data.train();
-        if (train.lhLatent() == null || val.lhLatent() == null) throw new InputDataException(subject + ": training rows have no brain latents");
-        // The trainer takes all training rows with the validation rows first and splits them itself.
-        float[][] x = concat(val.x(), train.x());
-        NetworkConfig network = NetworkConfig.from(settings, x[0].length, lhPca.components(), rhPca.components());
+        PcaModel lhPca = fmriPca(data, "lh"), rhPca = fmriPca(data, "rh");
+        SubjectData.Rows val = data.validation();
+        org.fbnet.train.SubjectData sd = trainingData(data, lhPca, rhPca);
+        NetworkConfig network = NetworkConfig.from(settings, sd.inputSize(), lhPca.components(), rhPca.components());
         TrainerConfig config = TrainerConfig.from(settings).withSeed(seed);
-        org.fbnet.train.SubjectData sd = new org.fbnet.train.SubjectData(subject, x,
-                new HemisphereData(concat(val.lhLatent(), train.lhLatent()), floats(lhPca.eigenvalues()), lhPca::inverseTransform,
-                        val.lh(), data.lhCeiling()),
-                new HemisphereData(concat(val.rhLatent(), train.rhLatent()), floats(rhPca.eigenvalues()), rhPca::inverseTransform,
-                        val.rh(), data.rhCeiling()));
         FbnetModel model = new FbnetTrainer(network, config).fit(List.of(sd));
         FbnetModel.Prediction pv = model.predict(val.x(), subject);
         FbnetModel.Prediction pt = data.test().size() == 0 ? new FbnetModel.Prediction(new float[0][], new float[0][])
@@ -66,7 +59,23 @@ public final class FbnetVariant implements Variant {
                 lhPca.inverseTransform(pt.lh()), rhPca.inverseTransform(pt.rh()), model.history());
     }
 
-    private static PcaModel pca(SubjectData data, String hemi) throws IOException {
+    /**
+     * The trainer's view of a subject: all training rows with the validation rows first (the trainer
+     * splits them itself), brain latents, PCA eigenvalues and inverse transforms, measured validation
+     * vertices and ceilings. The vertex-space training rows are not carried over.
+     */
+    public static org.fbnet.train.SubjectData trainingData(SubjectData data, PcaModel lhPca, PcaModel rhPca) {
+        SubjectData.Rows val = data.validation(), train = data.train();
+        if (train.lhLatent() == null || val.lhLatent() == null) throw new InputDataException(data.subject() + ": training rows have no brain latents");
+        return new org.fbnet.train.SubjectData(data.subject(), concat(val.x(), train.x()),
+                new HemisphereData(concat(val.lhLatent(), train.lhLatent()), floats(lhPca.eigenvalues()), lhPca::inverseTransform,
+                        val.lh(), data.lhCeiling()),
+                new HemisphereData(concat(val.rhLatent(), train.rhLatent()), floats(rhPca.eigenvalues()), rhPca::inverseTransform,
+                        val.rh(), data.rhCeiling()));
+    }
+
+    /** The subject's fMRI PCA of one hemisphere from the output root, or a clear error if project has not run. */
+    public static PcaModel fmriPca(SubjectData data, String hemi) throws IOException {
         org.apache.hadoop.fs.Path dir = data.root().fmriPca(data.subject(), hemi);
         if (!dir.getFileSystem(data.root().conf()).exists(dir)) {
             throw new InputDataException(dir + ": no fMRI PCA for " + data.subject() + " " + hemi + " (run fbnet project first)");

@@ -6,13 +6,13 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.fbnet.nn.layer.LeakInjection;
+import org.fbnet.nn.layer.Linear;
 import org.fbnet.nn.layer.ResidualPReLU;
 import org.fbnet.nn.loss.RacingLoss;
 import org.fbnet.nn.optim.LionConfig;
@@ -35,8 +35,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  *             -> heads = [lh, rh] -> out (racing or MSE loss over both hemispheres)
  * </pre>
  * Inputs in order: {@value #INPUT_X}, {@value #INPUT_LEAK}, {@value #INPUT_NOISE}; one output, lh then rh.
- * <p>All dense layers are linear (identity activation) with LeCun-normal kernels and zero biases, as
- * Flax's Dense. The PReLU is our own vertex: DL4J's PReLULayer fails on minibatches above 64 rows
+ * <p>All dense layers are linear with LeCun-normal kernels and zero biases, as Flax's Dense. The trunk
+ * uses {@link Linear} vertices rather than DL4J DenseLayers, whose backward pass repeats the forward
+ * product; the heads stay DenseLayers (see {@link #head}). The PReLU is our own vertex: DL4J's PReLULayer fails on minibatches above 64 rows
  * (see {@link ResidualPReLU}). The heads meet in one loss layer because the racing loss couples them (see
  * {@link RacingLoss}). Lion's decoupled weight decay is set on every layer and on the leak vertex,
  * never globally: a global weightDecay is applied twice by DL4J M2 (STACK.md).
@@ -81,13 +82,13 @@ public final class FbnetNetwork {
                 .graphBuilder()
                 .addInputs(INPUT_X, INPUT_LEAK, INPUT_NOISE)
                 .setInputTypes(InputType.feedForward(in), InputType.feedForward(brain), InputType.feedForward(brain))
-                .addLayer(EMBED, dense(in, hidden, decay), INPUT_X)
-                .addLayer(RESIDUAL_DENSE, dense(hidden, hidden, decay), EMBED)
+                .addVertex(EMBED, linear(in, hidden, decay), INPUT_X)
+                .addVertex(RESIDUAL_DENSE, linear(hidden, hidden, decay), EMBED)
                 .addVertex(RESIDUAL, residual, EMBED, RESIDUAL_DENSE)
                 .addVertex(LEAK, leak, RESIDUAL, INPUT_LEAK, INPUT_NOISE)
                 .addLayer(DROPOUT, dropout.build(), LEAK)
-                .addLayer(HEAD_LH, dense(hidden, net.lhSize(), decay), DROPOUT)
-                .addLayer(HEAD_RH, dense(hidden, net.rhSize(), decay), DROPOUT)
+                .addLayer(HEAD_LH, head(hidden, net.lhSize(), decay), DROPOUT)
+                .addLayer(HEAD_RH, head(hidden, net.rhSize(), decay), DROPOUT)
                 .addVertex(HEADS, new MergeVertex(), HEAD_LH, HEAD_RH)
                 .addLayer(OUTPUT, new LossLayer.Builder(loss).activation(Activation.IDENTITY).build(), HEADS)
                 .setOutputs(OUTPUT)
@@ -101,17 +102,26 @@ public final class FbnetNetwork {
         return g;
     }
 
-    private static DenseLayer dense(int nIn, int nOut, List<Regularization> decay) {
-        return decayed(new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(Activation.IDENTITY), decay).build();
-    }
-
-    private static <T extends BaseLayer.Builder<T>> T decayed(T b, List<Regularization> decay) {
+    /**
+     * The heads stay DL4J DenseLayers on purpose: ComputationGraph.fit() silently does nothing when
+     * numParams() is 0, and numParams() counts layers only, never vertices (dl4j-spark's workers call the
+     * same fit). Their backward pass repeats their small forward product (about 1% of the FLOPs).
+     */
+    private static DenseLayer head(int nIn, int nOut, List<Regularization> decay) {
+        DenseLayer.Builder b = new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(Activation.IDENTITY);
         b.regularization(decay);
         b.regularizationBias(decay);
-        return b;
+        return b.build();
     }
 
-    /** Number of parameters including the leak vertex's (DL4J's numParams() counts layers only). */
+    private static Linear linear(int nIn, int nOut, List<Regularization> decay) {
+        Linear l = new Linear(nIn, nOut);
+        l.setRegularization(decay);
+        l.setRegularizationBias(decay);
+        return l;
+    }
+
+    /** Number of parameters, vertices included (DL4J's numParams() counts layers only). */
     public static long parameterCount(ComputationGraph g) {
         return g.params().length();
     }

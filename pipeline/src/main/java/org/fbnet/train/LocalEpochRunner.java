@@ -14,8 +14,9 @@ public final class LocalEpochRunner implements EpochRunner {
             MultiDataSet b = batches.next();
             graph.fit(b);
             long n = b.getFeatures(0).size(0);
-            // score() is the loss of the batch before the step (plus a regularization term, zero for weight decay).
-            sum += graph.score() * n;
+            // score() is the batch loss before the step plus DL4J's 0.5*wd*|W|^2 of its layers (the heads):
+            // take that term out, so the log shows the loss being minimised.
+            sum += (graph.score() - graph.calcRegularizationScore(true)) * n;
             rows += n;
         }
         return rows == 0 ? Double.NaN : sum / rows;

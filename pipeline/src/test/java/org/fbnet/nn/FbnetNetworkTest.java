@@ -129,6 +129,20 @@ class FbnetNetworkTest {
     }
 
     @Test
+    void scoreMinusTheRegularizationTermIsTheRacingLoss() {
+        // DL4J adds 0.5*wd*|W|^2 of its layers to score(); LocalEpochRunner logs score minus that term.
+        NetworkConfig c = small(NetworkConfig.Loss.RACING);
+        ComputationGraph g = new ComputationGraph(FbnetNetwork.configuration(c, new Lion(1e-3, 0.9, 0.99), 0.5, 4, DataType.DOUBLE));
+        g.init();
+        Random r = new Random(9);
+        INDArray x = random(r, 10, 6), y = random(r, 10, 7), z = random(r, 10, 7);
+        double score = g.score(new MultiDataSet(new INDArray[] {x, y, z}, new INDArray[] {y}), true);
+        double loss = new RacingLoss(3).computeScore(y, g.output(true, x, y, z)[0], new org.nd4j.linalg.activations.impl.ActivationIdentity(), null, true);
+        assertEquals(loss, score - g.calcRegularizationScore(true), 1e-12);
+        assertTrue(g.calcRegularizationScore(true) > 0, "the heads carry weight decay");
+    }
+
+    @Test
     void jsonRoundTripKeepsEveryCustomPiece() {
         NetworkConfig c = new NetworkConfig(6, 3, 4, 2, 0.02, 0.002, 0.2, 0.01, NetworkConfig.Loss.RACING);
         ComputationGraphConfiguration conf = FbnetNetwork.configuration(c, new Lion(3e-4, 0.8, 0.95), 1e-3, 1, DataType.FLOAT);

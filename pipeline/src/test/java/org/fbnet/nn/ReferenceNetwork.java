@@ -14,10 +14,10 @@ final class ReferenceNetwork {
     final double alpha, beta;
 
     private ReferenceNetwork(ComputationGraph g, NetworkConfig c) {
-        embedW = g.getLayer(FbnetNetwork.EMBED).getParam("W").toDoubleMatrix();
-        embedB = g.getLayer(FbnetNetwork.EMBED).getParam("b").toDoubleVector();
-        resW = g.getLayer(FbnetNetwork.RESIDUAL_DENSE).getParam("W").toDoubleMatrix();
-        resB = g.getLayer(FbnetNetwork.RESIDUAL_DENSE).getParam("b").toDoubleVector();
+        embedW = g.getVertex(FbnetNetwork.EMBED).paramTable(false).get("W").toDoubleMatrix();
+        embedB = g.getVertex(FbnetNetwork.EMBED).paramTable(false).get("b").toDoubleVector();
+        resW = g.getVertex(FbnetNetwork.RESIDUAL_DENSE).paramTable(false).get("W").toDoubleMatrix();
+        resB = g.getVertex(FbnetNetwork.RESIDUAL_DENSE).paramTable(false).get("b").toDoubleVector();
         slope = g.getVertex(FbnetNetwork.RESIDUAL).paramTable(false).get(org.fbnet.nn.layer.ResidualPReLU.ALPHA).toDoubleVector();
         leakW = g.getVertex(FbnetNetwork.LEAK).paramTable(false).get(LeakInjection.WEIGHT).toDoubleMatrix();
         leakB = g.getVertex(FbnetNetwork.LEAK).paramTable(false).get(LeakInjection.BIAS).toDoubleVector();

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 
@@ -43,6 +44,36 @@ class LionTest {
             assertEquals(expectedUpdate, grad.getDouble(0, i), 1e-15, "update " + i);
             assertEquals(0.99 * m0[i] + 0.01 * g[i], state.getDouble(0, i), 1e-15, "momentum " + i);
         }
+    }
+
+    @Test
+    void floatStepOnViewsInsideLargerBuffersFollowsTheFormula() {
+        // DL4J hands the updater views into the flattened gradient and state: offsets must be honoured.
+        Random r = new Random(4);
+        int n = 300_000;
+        INDArray gradients = Nd4j.create(toFloat(gaussian(r, n + 100, 1)), new long[] {1, n + 100}, 'c');
+        INDArray states = Nd4j.create(toFloat(gaussian(r, n + 50, 1)), new long[] {1, n + 50}, 'c');
+        INDArray g = gradients.get(NDArrayIndex.point(0), NDArrayIndex.interval(100, n + 100)).reshape(1, n);
+        INDArray m = states.get(NDArrayIndex.point(0), NDArrayIndex.interval(50, n + 50)).reshape(1, n);
+        float[] g0 = g.toFloatVector(), m0 = m.toFloatVector(), before = gradients.toFloatVector();
+        Lion lion = new Lion(1e-3, 0.9, 0.99);
+        lion.instantiate(m, false).applyUpdater(g, 0, 0);
+        float[] g1 = g.toFloatVector(), m1 = m.toFloatVector();
+        for (int i = 0; i < n; i++) {
+            float c = 0.9f * m0[i] + 0.1f * g0[i];
+            assertEquals(1e-3f * Math.signum(c), g1[i], 0f, "update " + i);
+            assertEquals(0.99f * m0[i] + 0.01f * g0[i], m1[i], 1e-6f * Math.max(1, Math.abs(m1[i])), "momentum " + i);
+        }
+        float[] after = gradients.toFloatVector();
+        for (int i = 0; i < 100; i++) assertEquals(before[i], after[i], 0f, "outside the view " + i);
+        for (int i = 0; i < n; i += 997) assertEquals(g1[i], after[100 + i], 0f, "the step must land in the parent buffer");
+        assertEquals(m1[n - 1], states.getFloat(0, n + 49), 0f);
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
+        return f;
     }
 
     @Test
@@ -93,10 +124,29 @@ class LionTest {
             plain.fit(batch);
             double[] diff = plain.params().sub(decayed.params()).toDoubleVector();
             double[] expected = p0.mul(lr * wd).toDoubleVector();
+            StringBuilder wrong = new StringBuilder();
+            long offset = 0;
+            for (var e : plain.paramTable().entrySet()) {
+                long len = e.getValue().length();
+                for (long i = offset; i < offset + len; i++) {
+                    if (Math.abs(expected[(int) i] - diff[(int) i]) > 1e-12) {
+                        wrong.append(e.getKey()).append(" (x").append(diff[(int) i] / expected[(int) i]).append(") ");
+                        break;
+                    }
+                }
+                offset += len;
+            }
+            assertEquals("", wrong.toString(), "parameters without exactly one lr*wd*p decay");
             assertArrayEquals(expected, diff, 1e-12);
             // And Lion moved every parameter by lr or 0 (sign), not by a gradient-sized amount.
             double[] step = p0.sub(plain.params()).toDoubleVector();
-            for (double s : step) assertTrue(Math.abs(Math.abs(s) - lr) < 1e-12 || Math.abs(s) < 1e-12, "step " + s);
+            int moved = 0;
+            for (double s : step) {
+                assertTrue(Math.abs(Math.abs(s) - lr) < 1e-12 || Math.abs(s) < 1e-12, "step " + s);
+                if (Math.abs(s) > 0) moved++;
+            }
+            // fit() silently skips graphs whose layers hold no parameters: make sure a step happened.
+            assertTrue(moved > step.length * 0.9, moved + " of " + step.length + " parameters moved");
         } finally {
             Nd4j.setDefaultDataTypes(saved, saved);
         }

@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * inputs and a {@code fitId} that datasets made with it record.
  * <p>Serializable so Spark tasks can receive it as a broadcast; the transforms use ND4J GEMMs.
  */
-public final class PcaModel implements Serializable {
+public final class PcaModel implements Projection {
     private static final long serialVersionUID = 1L;
     public static final String KIND = "pca-model";
     public static final int FORMAT_VERSION = 1;
@@ -63,6 +63,7 @@ public final class PcaModel implements Serializable {
     }
 
     /** Number of components k. */
+    @Override
     public int components() { return k; }
 
     /** Input dimension d. */
@@ -94,9 +95,11 @@ public final class PcaModel implements Serializable {
     public PcaConfig config() { return config; }
 
     /** A unique id of this fit, recorded by every dataset made with the model. */
+    @Override
     public String fitId() { return fitId; }
 
     /** Projects rows (n x d) to latents (n x k): (x - mean) C^T. */
+    @Override
     public float[][] transform(float[][] rows) {
         return transform(rows, k);
     }
@@ -118,6 +121,11 @@ public final class PcaModel implements Serializable {
     /** Projects one row. */
     public float[] transform(float[] row) {
         return transform(new float[][] {row})[0];
+    }
+
+    @Override
+    public float[][] reconstruct(float[][] rows, int kept) {
+        return inverseTransform(transform(rows, kept));
     }
 
     /** Maps latents (n x k', k' &lt;= k leading components) back to input space: z C + mean. */
@@ -182,22 +190,30 @@ public final class PcaModel implements Serializable {
     /** Saves to {@code dir} (published atomically, replacing any model there) with the given input description. */
     public Path save(Path dir, Configuration conf, Map<String, Object> inputs) throws IOException {
         try (StagedDirectory staged = StagedDirectory.begin(dir, conf)) {
-            Path p = staged.path();
-            NpyWriter.write(new Path(p, "mean.npy"), conf, mean, d);
-            NpyWriter.write(new Path(p, "components.npy"), conf, components, k, d);
-            writeDoubles(new Path(p, "eigenvalues.npy"), conf, eigenvalues);
-            writeDoubles(new Path(p, "explained_variance_ratio.npy"), conf, explainedVarianceRatio());
-            Manifest m = Manifest.of(KIND, FORMAT_VERSION)
-                    .with("fitId", fitId)
-                    .with("components", k)
-                    .with("dimension", d)
-                    .with("samples", samples)
-                    .with("totalVariance", totalVariance)
-                    .with("config", config.describe())
-                    .with("seed", config.seed())
-                    .with("inputs", new LinkedHashMap<>(inputs));
-            return staged.publish(m);
+            writeArrays(staged.path(), conf);
+            return staged.publish(manifest(inputs));
         }
+    }
+
+    /** Writes the NPY arrays into a (staging) directory; for models saved with extra files. */
+    void writeArrays(Path p, Configuration conf) throws IOException {
+        NpyWriter.write(new Path(p, "mean.npy"), conf, mean, d);
+        NpyWriter.write(new Path(p, "components.npy"), conf, components, k, d);
+        writeDoubles(new Path(p, "eigenvalues.npy"), conf, eigenvalues);
+        writeDoubles(new Path(p, "explained_variance_ratio.npy"), conf, explainedVarianceRatio());
+    }
+
+    /** The manifest describing this model, with the given inputs. */
+    Manifest manifest(Map<String, Object> inputs) {
+        return Manifest.of(KIND, FORMAT_VERSION)
+                .with("fitId", fitId)
+                .with("components", k)
+                .with("dimension", d)
+                .with("samples", samples)
+                .with("totalVariance", totalVariance)
+                .with("config", config.describe())
+                .with("seed", config.seed())
+                .with("inputs", new LinkedHashMap<>(inputs));
     }
 
     /** Saves with no input description. */

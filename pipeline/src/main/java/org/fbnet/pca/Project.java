@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class Project {
     private static final Logger LOG = LoggerFactory.getLogger(Project.class);
     static final int LATENTS_FORMAT_VERSION = 1;
+    /** The directory name of the group fMRI PCA under pca/fmri/. */
+    public static final String GROUP = "group";
     private static final int BATCH_ROWS = 256;
 
     private final SparkSession spark;
@@ -71,22 +73,36 @@ public final class Project {
 
         List<ProjectReport.Reconstruction> recon = new ArrayList<>();
         Map<String, String> latents = new LinkedHashMap<>();
+        Map<String, SubjectFmri> fmri = new LinkedHashMap<>();
         for (String subject : subjects) {
-            Dataset<Row> fmri = spark.read().parquet(DataRoot.subjectPartition(root.fmri(), subject).toString());
-            int nTrain = (int) fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN)).count();
-            int nVal = ValidationSplit.validationRows(nTrain, cfg.validationFraction());
-            Map<Hemisphere, PcaModel> brain = new LinkedHashMap<>();
+            Dataset<Row> rows = spark.read().parquet(DataRoot.subjectPartition(root.fmri(), subject).toString());
+            int nTrain = (int) rows.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN)).count();
+            fmri.put(subject, new SubjectFmri(rows, nTrain, ValidationSplit.validationRows(nTrain, cfg.validationFraction())));
+        }
+        Map<Hemisphere, GroupPca> groups = new LinkedHashMap<>();
+        if (cfg.group()) for (Hemisphere h : Hemisphere.values()) groups.put(h, groupPca(root, h, fmri, models));
+        for (String subject : subjects) {
+            SubjectFmri f = fmri.get(subject);
+            Map<Hemisphere, Projection> brain = new LinkedHashMap<>();
+            Map<Hemisphere, Path> paths = new LinkedHashMap<>();
             for (Hemisphere h : Hemisphere.values()) {
-                brain.put(h, fmriPca(root, subject, h, fmri, nTrain, nVal, models));
-                recon.addAll(reconstruction(subject, h, brain.get(h), fmri, nVal));
+                if (cfg.group()) {
+                    brain.put(h, groups.get(h).forSubject(subject));
+                    paths.put(h, root.fmriPca(GROUP, h.code()));
+                } else {
+                    brain.put(h, fmriPca(root, subject, h, f.rows(), f.train(), f.validation(), models));
+                    paths.put(h, root.fmriPca(subject, h.code()));
+                }
             }
-            latents.put(subject, writeLatents(root, subject, fmri, embeddings, image, imagePath, brain));
+            recon.addAll(reconstruction(subject, brain, f.rows(), f.validation()));
+            latents.put(subject, writeLatents(root, subject, f.rows(), embeddings, image, imagePath, brain, paths));
         }
         ProjectReport report = new ProjectReport(models, recon, latents);
         Map<String, Object> config = new LinkedHashMap<>(cfg.image().describe());
         config.put("fmri", cfg.fmri().describe());
         config.put("embeddings", embeddingsId);
         config.put("includeValidation", cfg.includeValidation());
+        config.put("fmriSpace", cfg.group() ? "group" : "subject");
         config.put("validationFraction", cfg.validationFraction());
         report.write(new Path(root.reports(), "project"), conf, config);
         return report;
@@ -160,9 +176,9 @@ public final class Project {
         }
         // Sorted by NSD id so that the same images give the same row order, hence the same model.
         Dataset<Row> rows = embeddings.join(trainIds, Datasets.NSD_ID).orderBy(Datasets.NSD_ID);
-        long n = rows.count();
-        LOG.info("project: fitting image PCA on {} training images of {} subjects", n, subjects.size());
+        LOG.info("project: fitting image PCA on the training images of {} subjects", subjects.size());
         PcaModel m = new RandomizedPca(cfg.image()).fit(vectors(rows, Datasets.FEATURE), "image features " + embeddingsId);
+        long n = m.samples();
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("embeddings", embeddingsId);
         inputs.put("subjects", subjects);
@@ -205,6 +221,73 @@ public final class Project {
         return m;
     }
 
+    /** A subject's fMRI rows and the sizes of its training split and validation part. */
+    private record SubjectFmri(Dataset<Row> rows, int train, int validation) { }
+
+    private final Map<String, PcaModel> groupModels = new LinkedHashMap<>();
+
+    private PcaModel groupModel(Projection view) {
+        return groupModels.get(view.fitId());
+    }
+
+    /** The group fMRI PCA of a hemisphere over every subject: loaded if present and current, else fitted. */
+    private GroupPca groupPca(DataRoot root, Hemisphere h, Map<String, SubjectFmri> fmri, List<ProjectReport.ModelLine> models)
+            throws IOException {
+        Path path = root.fmriPca(GROUP, h.code());
+        String name = "fmri group " + h.code();
+        Manifest existing = PcaModel.manifest(path, conf);
+        Map<String, Integer> excluded = new java.util.TreeMap<>();
+        fmri.forEach((s, f) -> excluded.put(s, cfg.includeValidation() ? 0 : f.validation()));
+        if (existing != null && !cfg.fmriRefresh()) {
+            GroupPca g = GroupPca.load(path, conf);
+            Object had = existing.getMap("inputs").get("excludedValidationRows");
+            if (g.model().components() != cfg.fmri().components() || !excluded.equals(had)) {
+                throw new InputDataException(path + ": the group fMRI PCA there has " + g.model().components() + " components and was fitted on "
+                        + had + " (subject: excluded validation rows), but the settings ask for " + cfg.fmri().components() + " and "
+                        + excluded + "; set pca.fmri.refresh=true to refit");
+            }
+            LOG.info("project: reusing {} PCA {} (fit {})", name, path, g.model().fitId());
+            groupModels.put(g.model().fitId(), g.model());
+            models.add(line(name, path, false, g.model()));
+            return g;
+        }
+        Map<String, int[]> vertices = fsaverageIndex(root, h);
+        List<GroupPca.SubjectRows> rows = new ArrayList<>();
+        for (Map.Entry<String, SubjectFmri> e : fmri.entrySet()) {
+            int[] ids = vertices.get(e.getKey());
+            if (ids == null) throw new InputDataException(e.getKey() + ": no " + h.code() + " vertex info under " + root.vertices() + "; re-run fbnet ingest");
+            Dataset<Row> train = e.getValue().rows().filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN)
+                    .and(col(Datasets.ROW_INDEX).geq(excluded.get(e.getKey()))));
+            rows.add(new GroupPca.SubjectRows(e.getKey(), vectors(train, h.code()), ids));
+        }
+        GroupPca g = GroupPca.fit(new RandomizedPca(cfg.fmri()), rows, name);
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("fmri", root.fmri().toString());
+        inputs.put("hemisphere", h.code());
+        inputs.put("excludedValidationRows", excluded);
+        inputs.put("rows", g.model().samples());
+        g.save(path, conf, inputs);
+        groupModels.put(g.model().fitId(), g.model());
+        models.add(line(name, path, true, g.model()));
+        return g;
+    }
+
+    /** Each subject's fsaverage vertex ids of one hemisphere, from the vertices dataset. */
+    private Map<String, int[]> fsaverageIndex(DataRoot root, Hemisphere h) throws IOException {
+        if (!root.vertices().getFileSystem(conf).exists(root.vertices())) {
+            throw new InputDataException(root.vertices() + ": no vertex info; pca.fmri.space=group needs it (run fbnet ingest)");
+        }
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (Row r : spark.read().parquet(root.vertices().toString()).filter(col(Datasets.HEMISPHERE).equalTo(h.code()))
+                .select(Datasets.SUBJECT, Datasets.FSAVERAGE_INDEX).collectAsList()) {
+            List<Object> ids = r.getList(1);
+            int[] a = new int[ids.size()];
+            for (int i = 0; i < a.length; i++) a[i] = ((Number) ids.get(i)).intValue();
+            out.put(r.getString(0), a);
+        }
+        return out;
+    }
+
     private static ProjectReport.ModelLine line(String name, Path path, boolean fitted, PcaModel m) {
         double ev = 0;
         for (double r : m.explainedVarianceRatio()) ev += r;
@@ -216,34 +299,44 @@ public final class Project {
         return rows.select(column).as(enc).javaRDD();
     }
 
-    private List<ProjectReport.Reconstruction> reconstruction(String subject, Hemisphere h, PcaModel model, Dataset<Row> fmri, int nVal) {
+    private List<ProjectReport.Reconstruction> reconstruction(String subject, Map<Hemisphere, Projection> brain, Dataset<Row> fmri, int nVal) {
         List<ProjectReport.Reconstruction> out = new ArrayList<>();
         if (nVal == 0) return out;
-        List<float[]> rows = vectors(fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).lt(nVal))),
-                h.code()).collect();
-        float[][] measured = rows.toArray(new float[0][]);
-        double[] ratio = model.explainedVarianceRatio();
-        for (int k : cfg.reportedComponents()) {
-            if (k > model.components()) continue;
-            float[][] back = model.inverseTransform(model.transform(measured, k));
-            double r = VertexScores.mean(VertexScores.pearson(back, measured));
-            double ev = 0;
-            for (int c = 0; c < k; c++) ev += ratio[c];
-            out.add(new ProjectReport.Reconstruction(subject, h.code(), k, measured.length, r, ev, !cfg.includeValidation()));
-            LOG.info(String.format("project: %s %s: %d components reconstruct %d validation rows with mean r %.4f", subject, h.code(), k,
-                    measured.length, r));
+        List<Row> rows = fmri.filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).lt(nVal)))
+                .select(Datasets.LH, Datasets.RH).collectAsList();
+        for (Hemisphere h : Hemisphere.values()) {
+            Projection model = brain.get(h);
+            int column = h == Hemisphere.LH ? 0 : 1;
+            float[][] measured = new float[rows.size()][];
+            for (int i = 0; i < measured.length; i++) measured[i] = floats(rows.get(i).getList(column));
+            double[] ratio = (model instanceof PcaModel pm ? pm : groupModel(model)).explainedVarianceRatio();
+            for (int k : cfg.reportedComponents()) {
+                if (k > model.components()) continue;
+                double r = VertexScores.mean(VertexScores.pearson(model.reconstruct(measured, k), measured));
+                double ev = 0;
+                for (int c = 0; c < k; c++) ev += ratio[c];
+                out.add(new ProjectReport.Reconstruction(subject, h.code(), k, measured.length, r, ev, !cfg.includeValidation()));
+                LOG.info(String.format("project: %s %s: %d components reconstruct %d validation rows with mean r %.4f", subject, h.code(), k,
+                        measured.length, r));
+            }
         }
         return out;
     }
 
+    private static float[] floats(List<Object> boxed) {
+        float[] f = new float[boxed.size()];
+        for (int i = 0; i < f.length; i++) f[i] = ((Number) boxed.get(i)).floatValue();
+        return f;
+    }
+
     /** Writes the subject's latents unless the published ones were made with the same models. */
     private String writeLatents(DataRoot root, String subject, Dataset<Row> fmri, Dataset<Row> embeddings, PcaModel image,
-                                Path imagePath, Map<Hemisphere, PcaModel> brain) throws IOException {
+                                Path imagePath, Map<Hemisphere, Projection> brain, Map<Hemisphere, Path> paths) throws IOException {
         Path target = DataRoot.subjectPartition(root.latents(), subject);
         Map<String, Object> made = new LinkedHashMap<>();
         made.put("image", Map.of("path", imagePath.toString(), "fitId", image.fitId()));
         for (Hemisphere h : Hemisphere.values()) {
-            made.put(h.code(), Map.of("path", root.fmriPca(subject, h.code()).toString(), "fitId", brain.get(h).fitId()));
+            made.put(h.code(), Map.of("path", paths.get(h).toString(), "fitId", brain.get(h).fitId()));
         }
         Manifest existing = Manifest.read(target, conf);
         if (existing != null && made.equals(existing.getMap("models"))) {
@@ -268,8 +361,8 @@ public final class Project {
                 .as(Encoders.bean(LatentInput.class));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<PcaModel> bx = jsc.broadcast(image);
-        Broadcast<PcaModel> bl = jsc.broadcast(brain.get(Hemisphere.LH));
-        Broadcast<PcaModel> br = jsc.broadcast(brain.get(Hemisphere.RH));
+        Broadcast<Projection> bl = jsc.broadcast(brain.get(Hemisphere.LH));
+        Broadcast<Projection> br = jsc.broadcast(brain.get(Hemisphere.RH));
         LongAccumulator projected = spark.sparkContext().longAccumulator("latent rows " + subject);
         JavaRDD<LatentRow> out = input.javaRDD().mapPartitions(it -> project(it, bx.value(), bl.value(), br.value(), projected));
         long rows;
@@ -298,7 +391,7 @@ public final class Project {
     }
 
     /** Projects a partition in batches, so each model multiplies a block of rows in one GEMM. */
-    static Iterator<LatentRow> project(Iterator<LatentInput> it, PcaModel image, PcaModel lh, PcaModel rh, LongAccumulator count) {
+    static Iterator<LatentRow> project(Iterator<LatentInput> it, Projection image, Projection lh, Projection rh, LongAccumulator count) {
         return new Iterator<>() {
             private final List<LatentRow> ready = new ArrayList<>();
             private int next;
@@ -331,7 +424,7 @@ public final class Project {
     }
 
     /** Latents of the rows that have fMRI of this hemisphere; null for the others (test rows without truth). */
-    private static float[][] brainLatents(List<LatentInput> batch, boolean left, PcaModel model) {
+    private static float[][] brainLatents(List<LatentInput> batch, boolean left, Projection model) {
         List<float[]> have = new ArrayList<>();
         for (LatentInput b : batch) {
             float[] v = left ? b.getLh() : b.getRh();

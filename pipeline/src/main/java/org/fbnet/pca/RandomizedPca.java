@@ -62,11 +62,18 @@ public final class RandomizedPca {
      */
     public PcaModel fit(JavaRDD<float[]> rows, String source) {
         if (config.localMaxValues() > 0) {
-            java.util.List<float[]> first = rows.take(1);
-            if (first.isEmpty()) throw new InputDataException(source + ": no rows to fit a PCA on");
-            long n = rows.count();
-            int d = first.get(0) == null ? 0 : first.get(0).length;
-            if (n * (long) d <= config.localMaxValues()) {
+            // One job for the size (rows and the widest row), then one to collect if small.
+            long[] size = rows.mapPartitions(it -> {
+                long n = 0, w = 0;
+                while (it.hasNext()) {
+                    float[] r = it.next();
+                    n++;
+                    w = Math.max(w, r == null ? 0 : r.length);
+                }
+                return java.util.List.of(new long[] {n, w}).iterator();
+            }).reduce((a, b) -> new long[] {a[0] + b[0], Math.max(a[1], b[1])});
+            if (size[0] == 0) throw new InputDataException(source + ": no rows to fit a PCA on");
+            if (size[0] * size[1] <= config.localMaxValues()) {
                 return fit(rows.collect().toArray(new float[0][]), source);
             }
         }

@@ -65,6 +65,19 @@ public final class ProjectFixture {
         return x;
     }
 
+    /** Vertex info: the fsaverage id of each lh and rh vertex of a subject (no noise ceilings). */
+    public static void vertices(SparkSession spark, DataRoot root, String subject, int[] lh, int[] rh) {
+        List<Row> rows = List.of(RowFactory.create("lh", lh.length, boxedInts(lh), null), RowFactory.create("rh", rh.length, boxedInts(rh), null));
+        spark.createDataFrame(rows, without(Datasets.VERTEX_INFO, Datasets.SUBJECT)).write().mode(SaveMode.Overwrite)
+                .parquet(DataRoot.subjectPartition(root.vertices(), subject).toString());
+    }
+
+    private static Integer[] boxedInts(int[] v) {
+        Integer[] b = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = v[i];
+        return b;
+    }
+
     public static float[] feature(int nsdId) {
         Random rnd = new Random(nsdId);
         float[] f = new float[FEATURE_DIM];

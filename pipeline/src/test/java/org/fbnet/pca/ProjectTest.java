@@ -126,6 +126,65 @@ class ProjectTest extends SparkTestBase {
     }
 
     @Test
+    void groupSpaceGivesEverySubjectTheSameCoordinates() throws Exception {
+        DataRoot root = root();
+        ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
+        ProjectFixture.subject(spark, root, "subj02", 30, false, 2);
+        // subj01 lacks fsaverage vertices 30 and 31 (lh), subj02 lacks 3 and 17: a union of 32
+        int[] lh1 = java.util.stream.IntStream.range(0, 30).toArray();
+        int[] lh2 = java.util.stream.IntStream.range(0, 32).filter(v -> v != 3 && v != 17).toArray();
+        int[] rh = java.util.stream.IntStream.range(0, ProjectFixture.RH_DIM).toArray();
+        ProjectFixture.vertices(spark, root, "subj01", lh1, rh);
+        ProjectFixture.vertices(spark, root, "subj02", lh2, rh);
+        ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01", "subj02"), 200);
+        new Project(spark, ProjectConfig.from(settings().with("pca.fmri.space", "group")), conf).run(root);
+        GroupPca g = GroupPca.load(root.fmriPca(Project.GROUP, "lh"), conf);
+        assertEquals(32, g.fsaverageIndex().length);
+        assertEquals(2 * (TRAIN - 6), g.model().samples());
+
+        // reference: each subject's fitting rows centered by its own means, placed at its vertices, in double
+        List<float[]> union = new java.util.ArrayList<>();
+        Map<String, int[]> ids = Map.of("subj01", lh1, "subj02", lh2);
+        Map<String, float[][]> data = Map.of("subj01", ProjectFixture.fmri("subj01", 0, true, 1, true),
+                "subj02", ProjectFixture.fmri("subj02", 30, true, 2, true));
+        for (String s : List.of("subj01", "subj02")) {
+            float[][] x = data.get(s);
+            double[] mean = new double[LH_DIM];
+            for (int i = 6; i < TRAIN; i++) for (int j = 0; j < LH_DIM; j++) mean[j] += x[i][j] / (TRAIN - 6.0);
+            for (int i = 6; i < TRAIN; i++) {
+                float[] e = new float[32];
+                for (int j = 0; j < LH_DIM; j++) e[ids.get(s)[j]] = (float) (x[i][j] - mean[j]);
+                union.add(e);
+            }
+        }
+        Reference.Eigen exact = Reference.jacobi(Reference.covariance(union.toArray(new float[0][])));
+        for (int c = 0; c < 5; c++) assertEquals(exact.values()[c], g.model().eigenvalues()[c], 1e-3 * exact.values()[c], "eigenvalue " + c);
+
+        // both subjects' latents are coordinates on the same group components
+        Projection v2 = g.forSubject("subj02");
+        float[] row = data.get("subj02")[10];
+        float[] z = v2.transform(new float[][] {row})[0];
+        float[] mean2 = groupArray(root, "subjects/subj02_mean.npy");
+        for (int c = 0; c < 5; c++) {
+            float[] comp = g.model().component(c);
+            double dot = 0, meanDot = 0;
+            for (int j = 0; j < LH_DIM; j++) dot += (row[j] - mean2[j]) * (double) comp[lh2[j]];
+            for (int j = 0; j < 32; j++) meanDot += g.model().mean()[j] * (double) comp[j];
+            assertEquals(dot - meanDot, z[c], 1e-3);
+        }
+        List<Row> lat = spark.read().parquet(DataRoot.subjectPartition(root.latents(), "subj02").toString())
+                .filter("split = 'train' and row_index = 10").collectAsList();
+        assertArrayEquals(z, floats(lat.get(0).getList(lat.get(0).fieldIndex("lh"))), 1e-4f);
+        Manifest m = Manifest.read(DataRoot.subjectPartition(root.latents(), "subj01"), conf);
+        assertEquals(g.model().fitId(), ((Map<?, ?>) m.getMap("models").get("lh")).get("fitId"));
+    }
+
+    /** An array of the saved lh group model. */
+    private float[] groupArray(DataRoot root, String file) throws java.io.IOException {
+        return org.fbnet.data.npy.NpyReader.readAllFloats(new Path(root.fmriPca(Project.GROUP, "lh"), file), conf);
+    }
+
+    @Test
     void severalEmbeddingsMustBeChosenBetween() throws Exception {
         DataRoot root = root();
         ProjectFixture.subject(spark, root, "subj01", 0, true, 1);

@@ -49,7 +49,10 @@ public final class CliArgs {
                 throw new ConfigException("fbnet " + command.name(), "unknown option '" + argv[i]
                         + "'; see fbnet " + command.name() + " --help");
             }
-            String v = f.takesValue() ? (inline != null ? inline : value(argv, ++i, arg, command)) : "true";
+            boolean bareBoolean = "BOOL".equals(f.argName()) && inline == null
+                    && (i + 1 >= argv.length || argv[i + 1].startsWith("--"));
+            // A BOOL flag given alone means true: --force is --force true.
+            String v = !f.takesValue() || bareBoolean ? "true" : inline != null ? inline : value(argv, ++i, arg, command);
             if (f.settingsKey() != null) a.overrides.put(f.settingsKey(), v);
             else a.arguments.put(f.name(), v);
         }
@@ -81,6 +84,14 @@ public final class CliArgs {
     /** Settings: bundled defaults, then {@code --conf} files, then overrides. */
     public Settings settings(Configuration hadoop) {
         return Settings.load(confFiles, overrides, hadoop);
+    }
+
+    /** As {@link #settings}, with a bundled profile (conf/PROFILE.properties) between defaults and --conf files. */
+    public Settings settings(Configuration hadoop, String profile) {
+        List<String> files = new ArrayList<>();
+        files.add(Settings.CLASSPATH + profile + ".properties");
+        files.addAll(confFiles);
+        return Settings.load(files, overrides, hadoop);
     }
 
     public static String usage(Command c) {

@@ -8,12 +8,13 @@ import org.apache.hadoop.fs.Path;
 import org.fbnet.config.Settings;
 import org.fbnet.ingest.IngestReport;
 import org.fbnet.store.HadoopConf;
-import org.fbnet.synth.SynthConfig;
+import org.fbnet.compare.Comparison;
 import org.fbnet.synth.SyntheticDataset;
 
 /**
  * {@code fbnet demo}: every stage end to end on a small generated dataset, on the embedded local
- * Spark: synth, then ingest (with the truth folder, so test scores can be computed).
+ * Spark: synth, ingest (with the truth folder, so test scores can be computed), embed with a small random
+ * CLIP written by fbnet itself, project (PCA), and compare (F-BNet, its ablations and the ridge baseline).
  */
 public final class DemoCommand implements Command {
     @Override public String name() { return "demo"; }
@@ -31,18 +32,27 @@ public final class DemoCommand implements Command {
     @Override
     public int run(CliArgs args) throws Exception {
         Configuration conf = HadoopConf.create();
-        Settings s = args.settings(conf);
+        Settings s = args.settings(conf, "demo");
         java.nio.file.Path dir = args.has("--dir") ? Paths.get(args.get("--dir")).toAbsolutePath()
                 : Files.createTempDirectory("fbnet-demo-");
         java.nio.file.Path data = dir.resolve("data");
         String out = dir.resolve("out").toString();
         long t0 = System.nanoTime();
 
-        stage("1/2 synth", data.toString());
-        SyntheticDataset.Result synth = new SyntheticDataset(SynthConfig.from(s)).generate(new Path(data.toUri()), conf);
-        stage("2/2 ingest", out);
+        stage("1/5 synth", data.toString());
+        SyntheticDataset.Result synth = SynthCommand.run(s, data.toString());
+        System.out.println(SynthCommand.describe(synth));
+        stage("2/5 ingest", out);
         IngestReport ingest = IngestCommand.run(s, data.toString(), synth.truth().toString(), out);
         System.out.println(IngestCommand.describe(ingest, out));
+        stage("3/5 embed (CLIP)", out);
+        System.out.println(EmbedCommand.describe(EmbedCommand.run(s, out)));
+        stage("4/5 project (PCA)", out);
+        System.out.println(ProjectCommand.describe(ProjectCommand.run(s, out), out));
+        stage("5/5 compare (F-BNet, ablations, ridge)", out);
+        Comparison.Outcome cmp = CompareCommand.run(s, out);
+        System.out.print(cmp.table().toMarkdown());
+        System.out.println("best: " + cmp.bestRun() + "; report, plots and submission.zip in " + cmp.report());
 
         System.out.printf("%ndemo finished in %.0f s%n  data:    %s (truth: %s)%n  outputs: %s%n", (System.nanoTime() - t0) / 1e9,
                 data, synth.truth(), out);

@@ -58,20 +58,22 @@ final class TrainBenchmark implements BenchCommand.Benchmark {
                 dl4j.parameters(), flops / 1e6, batch, steps, warmup);
         System.out.printf("machine: %d cores, peak %.0f GFLOP/s -> compute limit %.0f examples/s%n",
                 Runtime.getRuntime().availableProcessors(), peak, peak * 1e9 / flops);
-        report("DL4J " + org.nd4j.versioncheck.VersionCheck.getVersionInfos().stream().filter(v -> v.getArtifactId().equals("nd4j-native"))
-                .map(v -> "nd4j-native " + v.getBuildVersion()).findFirst().orElse(""), dl4j.examplesPerSecond(),
-                "omp " + dl4j.ompThreads() + ", blas " + dl4j.blasThreads(), flops, peak);
+        System.out.printf("load average at start: %.1f (the machine may be shared: compare the CPU-second column)%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        report("DL4J nd4j-native " + org.nd4j.linalg.factory.Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor"),
+                dl4j.examplesPerSecond(), dl4j.examplesPerCpuSecond(), "omp " + dl4j.ompThreads() + ", blas " + dl4j.blasThreads(), flops, peak);
         if (torch) {
             double[] t = torch(net, batch, warmup, steps, threads);
-            report("PyTorch " + torchVersion(), t[0], "torch " + (int) t[1], flops, peak);
-            System.out.printf("DL4J / PyTorch: %.2fx (target >= 1.3x)%n", dl4j.examplesPerSecond() / t[0]);
+            report("PyTorch " + torchVersion(), t[0], t[1], "torch " + (int) t[2], flops, peak);
+            System.out.printf("DL4J / PyTorch: %.2fx examples/s (wall), %.2fx examples per CPU-second (target >= 1.3x)%n",
+                    dl4j.examplesPerSecond() / t[0], dl4j.examplesPerCpuSecond() / t[1]);
         }
         return 0;
     }
 
-    private static void report(String what, double eps, String threads, double flops, double peak) {
-        System.out.printf("%-28s %8.1f examples/s  (%s threads)  %6.1f GFLOP/s = %4.1f%% of peak%n",
-                what, eps, threads, eps * flops / 1e9, 100 * eps * flops / 1e9 / peak);
+    private static void report(String what, double eps, double epcs, String threads, double flops, double peak) {
+        System.out.printf("%-30s %7.1f examples/s (%5.1f GFLOP/s = %4.1f%% of peak), %7.1f examples per CPU-second  [%s threads]%n",
+                what, eps, eps * flops / 1e9, 100 * eps * flops / 1e9 / peak, epcs, threads);
     }
 
     private static String python() { return System.getProperty("fbnet.python", "/usr/bin/python3"); }
@@ -94,7 +96,7 @@ final class TrainBenchmark implements BenchCommand.Benchmark {
             String out = runPython(List.of(script.toString(), "" + net.inputSize(), "" + net.lhSize(), "" + net.rhSize(),
                     "" + net.widthFactor(), "" + batch, "" + warmup, "" + steps, "" + threads), threads);
             String[] f = out.trim().split("\\s+");
-            return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+            return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3])};
         } finally {
             Files.deleteIfExists(script);
         }

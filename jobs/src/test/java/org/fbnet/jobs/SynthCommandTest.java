@@ -55,12 +55,14 @@ class SynthCommandTest {
         try {
             assertEquals(2, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--preset", "huge"}));
             assertEquals(2, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--train", "10000"}));
+            assertEquals(2, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--preset", "nsd", "--subjects", "12"}));
         } finally {
             System.setErr(saved);
         }
         String msg = err.toString();
         assertTrue(msg.contains("synth.preset=huge must be nsd or small"), msg);
         assertTrue(msg.contains("synth.train=10000 must be in 1..9999"), msg);
+        assertTrue(msg.contains("synth.subjects=12 is too many") && msg.contains("subj12"), msg);
         assertFalse(Files.exists(out));
     }
 }

@@ -69,8 +69,7 @@ public final class Settings implements Serializable {
         Map<String, String> v = new LinkedHashMap<>(s.values);
         Map<String, String> src = new LinkedHashMap<>(s.sources);
         for (String f : userFiles) {
-            Path p = new Path(f);
-            try (InputStream in = p.getFileSystem(hadoop).open(p)) {
+            try (InputStream in = open(f, hadoop)) {
                 parse(in, f, v, src, null, s.defaults);
             } catch (IOException e) {
                 throw new ConfigException(f, "cannot read configuration file: " + e.getMessage());
@@ -83,6 +82,21 @@ public final class Settings implements Serializable {
         }
         return new Settings(v, s.defaults, src, s.descriptions);
     }
+
+    /** A Hadoop path/URI, or {@code classpath:NAME} for a profile bundled from conf/ (e.g. the demo's). */
+    private static InputStream open(String f, Configuration hadoop) throws IOException {
+        if (f.startsWith(CLASSPATH)) {
+            String res = "/fbnet/conf/" + f.substring(CLASSPATH.length());
+            InputStream in = Settings.class.getResourceAsStream(res);
+            if (in == null) throw new IOException("no bundled profile " + res);
+            return in;
+        }
+        Path p = new Path(f);
+        return p.getFileSystem(hadoop).open(p);
+    }
+
+    /** Prefix of a bundled profile file name in {@link #load}. */
+    public static final String CLASSPATH = "classpath:";
 
     private static void parse(InputStream in, String source, Map<String, String> v, Map<String, String> src,
                               Map<String, String> desc, Map<String, String> known) throws IOException {

@@ -37,10 +37,11 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * Inputs in order: {@value #INPUT_X}, {@value #INPUT_LEAK}, {@value #INPUT_NOISE}; one output, lh then rh.
  * <p>All dense layers are linear with LeCun-normal kernels and zero biases, as Flax's Dense. The trunk
  * uses {@link Linear} vertices rather than DL4J DenseLayers, whose backward pass repeats the forward
- * product; the heads stay DenseLayers (see {@link #head}). The PReLU is our own vertex: DL4J's PReLULayer fails on minibatches above 64 rows
- * (see {@link ResidualPReLU}). The heads meet in one loss layer because the racing loss couples them (see
- * {@link RacingLoss}). Lion's decoupled weight decay is set on every layer and on the leak vertex,
- * never globally: a global weightDecay is applied twice by DL4J M2 (STACK.md).
+ * product; the heads stay DenseLayers (see {@link #head}). The PReLU is our own vertex too: DL4J's
+ * PReLULayer fails on minibatches above 64 rows (see {@link ResidualPReLU}). The heads meet in one
+ * loss layer because the racing loss couples them (see {@link RacingLoss}). Lion's decoupled weight
+ * decay is set on every layer and vertex, never globally: a global weightDecay is applied twice by
+ * DL4J M2 (STACK.md); {@code LionTest} checks that each parameter decays exactly once.
  */
 public final class FbnetNetwork {
     public static final String INPUT_X = "x";

@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
  * The planted, shared-across-subjects response function: image latent -> {@link #CHANNELS}
  * "cortical feature" channels, a fixed random 2-layer tanh network plus a quadratic term.
  * <p>The quadratic products have no linear component and tanh saturates, so a linear model of the
- * latent cannot capture the channels (measured in {@code PlantedTruthTest}). Channels are centred and
+ * latent cannot capture the channels: a ridge of the latent explains r^2 0.46 of a vertex's noiseless
+ * signal on average, a ridge with the latent's quadratic terms 0.92 ({@code PlantedTruthTest}). Channels are centred and
  * scaled to unit variance over a reference sample of latents, and their covariance on that sample
  * is kept: it fixes each vertex's population signal variance, hence its noise ceiling.
  */

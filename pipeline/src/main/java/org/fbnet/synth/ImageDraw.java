@@ -5,7 +5,8 @@ import java.util.SplittableRandom;
 /**
  * What is in one synthetic picture, drawn deterministically from the run seed and its NSD id: a
  * low-dimensional latent the brain responds to (colours, texture, shapes) and nuisance the brain
- * ignores (where exactly the shapes sit, extra feature directions).
+ * ignores: the extra input directions of features-only mode's features. (A rendered picture takes its
+ * brain-irrelevant detail, where each shape sits and how it is turned, from its own per-id stream.)
  *
  * @param nsdId    the NSD image id
  * @param latent   {@link #LATENT_DIM} standard normal values; their meaning is listed in {@link ImageRenderer}

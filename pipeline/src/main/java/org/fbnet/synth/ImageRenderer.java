@@ -26,7 +26,8 @@ import javax.imageio.ImageIO;
  * <li>8-10 shape hue, saturation, brightness; 11 number of shapes (1-6); 12 shape size;
  *     13 shape kind (circles, squares, triangles); 14-15 centre of the shape cluster.</li>
  * </ul>
- * Where exactly each shape sits and how it is turned comes from the nuisance stream of the NSD id.
+ * Where exactly each shape sits and how it is turned comes from a per-NSD-id random stream the brain
+ * model never sees: detail an encoder encodes and the brain ignores.
  * Rendering and PNG encoding are deterministic: an NSD id always gives the same bytes.
  */
 public final class ImageRenderer {

@@ -30,10 +30,10 @@ public record SynthConfig(SynthPreset preset, int subjects, int train, int test,
     public SynthConfig {
         if (preset == null) throw new IllegalArgumentException("preset is required");
         if (subjects < 1 || subjects > 99) throw new IllegalArgumentException("subjects must be in 1..99 (subjXX), got " + subjects);
-        if (train < 0 || train > MAX_IMAGES) throw new IllegalArgumentException("train must be in 1.." + MAX_IMAGES + ", got " + train);
-        if (test < 0 || test > MAX_IMAGES) throw new IllegalArgumentException("test must be in 1.." + MAX_IMAGES + ", got " + test);
+        if (train < 0 || train > MAX_IMAGES) throw new IllegalArgumentException("train must be 0 (preset) or 1.." + MAX_IMAGES + ", got " + train);
+        if (test < 0 || test > MAX_IMAGES) throw new IllegalArgumentException("test must be 0 (preset) or 1.." + MAX_IMAGES + ", got " + test);
         if (lh < 0 || lh > SubjectLayout.FSAVERAGE_VERTICES || rh < 0 || rh > SubjectLayout.FSAVERAGE_VERTICES) {
-            throw new IllegalArgumentException("vertex counts must be in 1.." + SubjectLayout.FSAVERAGE_VERTICES);
+            throw new IllegalArgumentException("vertex counts must be 0 (preset) or 1.." + SubjectLayout.FSAVERAGE_VERTICES);
         }
         if (imageSize < 16 || imageSize > 4096) throw new IllegalArgumentException("imageSize must be in 16..4096, got " + imageSize);
         if (featureDim < 1) throw new IllegalArgumentException("featureDim must be >= 1, got " + featureDim);
@@ -56,8 +56,14 @@ public record SynthConfig(SynthPreset preset, int subjects, int train, int test,
         int rh = optionalInt(s, "synth.rh", 1, SubjectLayout.FSAVERAGE_VERTICES, "(fsaverage has 163842 vertices per hemisphere)");
         int size = optionalInt(s, "synth.image.size", 16, 4096, "");
         int dim = optionalInt(s, "synth.feature.dim", 1, 1 << 20, "");
-        return new SynthConfig(preset, subjects, train, test, lh, rh, size == 0 ? preset.imageSize() : size,
+        SynthConfig c = new SynthConfig(preset, subjects, train, test, lh, rh, size == 0 ? preset.imageSize() : size,
                 s.getLong("synth.seed"), s.getBoolean("synth.features.only"), dim == 0 ? preset.featureDim() : dim);
+        try {
+            new NsdIds(c);
+        } catch (IllegalArgumentException e) {
+            throw s.fail("synth.subjects", "is too many: " + e.getMessage());
+        }
+        return c;
     }
 
     private static int optionalInt(Settings s, String key, int min, int max, String why) {

@@ -46,6 +46,8 @@ import org.fbnet.store.StagedDirectory;
  * {@code training_split/training_features.npy}, {@code test_split/test_features.npy} (float32
  * [images, D]) and, since there are no file names to carry them, {@code training_split/training_nsd_ids.npy}
  * and {@code test_split/test_nsd_ids.npy} (int64, row order).
+ * Each subject folder and each {@code truth/subjXX} also holds the {@code _manifest.json} every fbnet
+ * output carries (the underscore hides it from Spark and pyarrow).
  * <p>Every file goes through the Hadoop FileSystem API. fMRI and features stream row by row (an NSD
  * subject's fMRI is 1.5 GB). Each subject folder and its truth folder are staged and published
  * atomically, so an output folder holding other subjects only ever sees whole subjects.
@@ -78,18 +80,19 @@ public final class SyntheticDataset {
             t.setDaemon(true);
             return t;
         });
+        Path truthDir = new Path(out, TRUTH);
         try {
             for (int s = 1; s <= config.subjects(); s++) {
                 SubjectWriter w = new SubjectWriter(s, out, conf);
                 bytes += w.write(pool);
                 written.add(w.subjectDir);
                 described.put(SynthConfig.subjectId(s), w.summary);
+                // After every subject, so planted.json describes what is published even if a later subject fails.
+                writePlanted(new Path(truthDir, PLANTED), conf, described);
             }
         } finally {
             pool.shutdownNow();
         }
-        Path truthDir = new Path(out, TRUTH);
-        writePlanted(new Path(truthDir, PLANTED), conf, described);
         return new Result(written, truthDir, bytes);
     }
 
@@ -138,12 +141,21 @@ public final class SyntheticDataset {
                     writeFmri("test", testIds, SubjectBrain.Split.TEST, lh, rh, h -> new Path(hidden.path(), h.code() + "_test_fmri.npy"));
                     return null;
                 });
-                writeRois(layout, lh, rh);
-                for (SubjectBrain b : List.of(lh, rh)) {
-                    NpyWriter.write(new Path(hidden.path(), b.hemisphere().code() + "_noise_ceiling.npy"), conf, b.ceilings(), b.size());
+                try {
+                    writeRois(layout, lh, rh);
+                    for (SubjectBrain b : List.of(lh, rh)) {
+                        NpyWriter.write(new Path(hidden.path(), b.hemisphere().code() + "_noise_ceiling.npy"), conf, b.ceilings(), b.size());
+                    }
+                    await(images);
+                    await(fmri);
+                } catch (IOException | RuntimeException e) {
+                    // Stop the other writer before the staging folders are deleted under it.
+                    images.cancel(true);
+                    fmri.cancel(true);
+                    awaitQuietly(images);
+                    awaitQuietly(fmri);
+                    throw e;
                 }
-                await(images);
-                await(fmri);
                 describe(lh, rh);
                 FileSystem fs = data.fileSystem();
                 long bytes = fs.getContentSummary(d).getLength() + fs.getContentSummary(hidden.path()).getLength();
@@ -167,6 +179,14 @@ public final class SyntheticDataset {
                 if (e.getCause() instanceof IOException io) throw io;
                 if (e.getCause() instanceof RuntimeException re) throw re;
                 throw new IOException(e.getCause());
+            }
+        }
+
+        private void awaitQuietly(Future<?> f) {
+            try {
+                f.get();
+            } catch (Exception ignored) {
+                // already failing with the first error
             }
         }
 
@@ -337,7 +357,8 @@ public final class SyntheticDataset {
             this.total = total;
         }
 
-        void step() {
+        void step() throws java.io.InterruptedIOException {
+            if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("synth " + what + " cancelled");
             done++;
             long now = System.nanoTime();
             if (now - last > 10_000_000_000L) {

@@ -141,6 +141,7 @@ public final class FbnetTrainer {
                 break;
             }
         }
+        if (bestParams == null) throw new IllegalStateException("train " + names + ": no epoch produced a finite validation r: " + history);
         graph.setParams(bestParams);
         Map<String, float[]> eig = new LinkedHashMap<>();
         for (SubjectData s : subjects) eig.put(s.subject(), s.eigenvalues());

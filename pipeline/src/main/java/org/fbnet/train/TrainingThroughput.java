@@ -20,7 +20,12 @@ public final class TrainingThroughput {
     private TrainingThroughput() { }
 
     /** Examples per second and what ran. */
-    public record Result(double examplesPerSecond, int steps, int batchSize, long parameters, int ompThreads, int blasThreads) { }
+    /**
+     * Wall-clock and process-CPU throughput. On a shared machine the CPU figure (examples per CPU-second
+     * of this process) is the steadier one; with N threads and an idle machine it is about wall / N.
+     */
+    public record Result(double examplesPerSecond, double examplesPerCpuSecond, int steps, int batchSize, long parameters,
+                         int ompThreads, int blasThreads) { }
 
     /**
      * Multiply-add FLOPs of one training example, forward and backward (backward ~ 2x forward): the
@@ -47,12 +52,19 @@ public final class TrainingThroughput {
         for (int i = 0; i < Math.min(steps, 8); i++) batches.add(randomBatch(net, batchSize, r));
         LocalEpochRunner runner = new LocalEpochRunner();
         runner.runEpoch(graph, cycle(batches, warmup));
-        long t0 = System.nanoTime();
+        INDArray before = graph.params().dup();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
         runner.runEpoch(graph, cycle(batches, steps));
-        double secs = (System.nanoTime() - t0) / 1e9;
+        double secs = (System.nanoTime() - t0) / 1e9, cpu = (os.getProcessCpuTime() - c0) / 1e9;
+        // ComputationGraph.fit() returns silently when it finds no layer parameters: a fast "step" that
+        // changes nothing must not pass for throughput.
+        double moved = before.sub(graph.params()).norm2Number().doubleValue();
+        if (!(moved > 0)) throw new IllegalStateException("no parameter changed during the timed steps: fit did not train");
         java.util.Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         Object omp = env.get("omp.threads");
-        return new Result(steps * (double) batchSize / secs, steps, batchSize, FbnetNetwork.parameterCount(graph),
+        return new Result(steps * (double) batchSize / secs, steps * (double) batchSize / cpu, steps, batchSize, FbnetNetwork.parameterCount(graph),
                 omp != null ? Integer.parseInt(omp.toString()) : Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads());
     }
 

@@ -261,9 +261,10 @@ class PlantedTruthTest {
         int[] fit = range(1, 1200), held = range(2001, 400);
         double[][] xf = pixels(t, renderer, fit), xh = pixels(t, renderer, held);
         double[] r2 = Ridge.fit(xf, latents(t, fit), 1).r2(xh, latents(t, held));
-        double bg = (r2[0] + r2[1] + r2[2]) / 3;
         System.out.println("latent r^2 from 4x4 pixel colours: " + Arrays.toString(Arrays.stream(r2).map(x -> Math.round(x * 100) / 100.0).toArray()));
-        assertTrue(bg > 0.5, "background colour r^2 " + Arrays.toString(r2));
+        // Measured (seed 9): hue 0.74, brightness 0.66, gradient 0.87/0.84, stripe contrast 0.71.
+        assertTrue(r2[0] > 0.6 && r2[2] > 0.5, "background hue and brightness r^2 " + Arrays.toString(r2));
+        assertTrue(r2[3] > 0.6 && r2[4] > 0.6, "shading gradient r^2 " + Arrays.toString(r2));
         long recovered = Arrays.stream(r2).filter(x -> x > 0.1).count();
         assertTrue(recovered >= 8, "latent dims with r^2 > 0.1: " + recovered + " " + Arrays.toString(r2));
         assertTrue(mean(r2) < 0.9, "a linear pixel model does not recover everything: " + Arrays.toString(r2));

@@ -291,4 +291,18 @@ class SyntheticDatasetTest {
         String planted = Files.readString(out.resolve("truth/planted.json"));
         assertTrue(planted.contains("\"subj01\"") && planted.contains("\"subj02\""), "planted.json keeps subj02 of the same seed");
     }
+
+    @Test
+    void aFailedSubjectLeavesNothingBehind() throws IOException {
+        java.nio.file.Path out = dir.resolve("failing");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("truth"), "a file where the truth folder should go");
+        SynthConfig c = new SynthConfig(SynthPreset.SMALL, 1, 10, 4, 30, 30, 32, 3, true, 8);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> new SyntheticDataset(c).generate(new Path(out.toString()), CONF));
+        assertTrue(e.getMessage() != null && e.getMessage().contains("truth"), e.toString());
+        try (Stream<java.nio.file.Path> left = Files.list(out)) {
+            assertEquals(List.of("truth"), left.map(p -> p.getFileName().toString()).toList(), "no subject, no staging left");
+        }
+    }
 }

@@ -25,7 +25,8 @@ import org.apache.hadoop.fs.Path;
  * <p>Reading goes through a real pickle reader (Pyrolite) with constructors registered for the few
  * numpy globals such a file references. numpy 1.x pickles with protocol 3 and module
  * {@code numpy.core.multiarray}, numpy 2.x with protocol 4 and {@code numpy._core.multiarray}
- * (shared/STACK.md); both are accepted. Dict keys may be Python ints or numpy integer scalars.
+ * (shared/STACK.md); both are accepted. Dict keys may be Python ints or numpy integer scalars, names
+ * Python str or {@code np.str_}.
  * Anything else (a numeric array, a list, a dict with non-integer keys or non-string names) is an
  * {@link NpyFormatException} naming the file.
  * <p>Writing emits, byte for byte, what numpy 1.24 writes for a dict of int -> str with sorted keys,
@@ -129,6 +130,8 @@ public final class NumpyPickle {
         if (args.length != 2 || !(args[0] instanceof PickledDtype dtype) || !(args[1] instanceof byte[] bytes)) {
             throw new PickleException("unexpected numpy scalar arguments");
         }
+        // Names saved as np.str_ are unicode scalars: plain strings for us.
+        if (dtype.isUnicode()) return dtype.unicode(bytes);
         return new PickledScalar(dtype.integer(bytes));
     }
 
@@ -145,6 +148,17 @@ public final class NumpyPickle {
         /** Called by the pickle BUILD opcode with numpy's dtype state (version, byte order, ...). */
         public void __setstate__(Object[] state) {
             if (state.length > 1 && state[1] instanceof String order) byteOrder = order;
+        }
+
+        boolean isUnicode() { return code.startsWith("U"); }
+
+        /** numpy's fixed-width UTF-32 string, NUL-padded. */
+        String unicode(byte[] bytes) {
+            java.nio.charset.Charset utf32 = java.nio.charset.Charset.forName(byteOrder.equals(">") ? "UTF-32BE" : "UTF-32LE");
+            String v = new String(bytes, utf32);
+            int end = v.length();
+            while (end > 0 && v.charAt(end - 1) == 0) end--;
+            return v.substring(0, end);
         }
 
         long integer(byte[] bytes) {

@@ -1,2 +1,2 @@
-/** Custom DL4J graph vertices of the F-BNet network (leak injection). */
+/** Custom DL4J graph vertices of the F-BNet network: linear layers, residual PReLU, leak injection. */
 package org.fbnet.nn.layer;

@@ -137,11 +137,13 @@ class NumpyPickleTest {
     }
 
     @Test
-    void readsNumpyIntegerKeys() throws Exception {
+    void readsNumpyScalarKeysAndNames() throws Exception {
         java.nio.file.Path f = dir.resolve("npkeys.npy");
         Python.run("import numpy as np, sys\n"
-                + "np.save(sys.argv[1], {np.int64(0): 'Unknown', np.int32(5): 'PPA', np.uint8(200): 'RSC', np.int16(-3): 'x'})\n", f.toString());
-        assertEquals(Map.of(0, "Unknown", 5, "PPA", 200, "RSC", -3, "x"), NumpyPickle.readMapping(new Path(f.toString()), CONF));
+                + "np.save(sys.argv[1], {np.int64(0): 'Unknown', np.int32(5): 'PPA', np.uint8(200): 'RSC', np.int16(-3): 'x',"
+                + " 7: np.str_('mTL-faces'), 8: np.array(['VWFA-1', 'V1'])[1]})\n", f.toString());
+        assertEquals(Map.of(0, "Unknown", 5, "PPA", 200, "RSC", -3, "x", 7, "mTL-faces", 8, "V1"),
+                NumpyPickle.readMapping(new Path(f.toString()), CONF));
     }
 
     private NpyFormatException badFile(String name, String pythonSave) throws Exception {

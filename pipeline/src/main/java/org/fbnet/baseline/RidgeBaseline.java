@@ -100,14 +100,22 @@ public final class RidgeBaseline {
                 INDArray ybf = yb.get(NDArrayIndex.interval(start[f], start[f + 1]), NDArrayIndex.all());
                 xfyf[f] = Nd4j.gemm(xf[f], ybf, true, false);
                 sumYf[f] = ybf.sum(0);
-                sqYf[f] = ybf.mul(ybf).sum(0);
+                INDArray sq = ybf.mul(ybf);
+                sqYf[f] = sq.sum(0);
+                free(sq);
                 xty.addi(xfyf[f]);
                 sumY.addi(sumYf[f]);
             }
-            for (int f = 0; f < k; f++) folds[f].accumulate(xty.sub(xfyf[f]), sumY.sub(sumYf[f]), xfyf[f], sumYf[f], sqYf[f]);
-            INDArray muYb = sumY.div(n);
-            cAll.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1)).assign(xty.sub(outer(muX, muYb).muli(n)));
+            free(yb);
+            for (int f = 0; f < k; f++) {
+                INDArray xtrYtr = xty.sub(xfyf[f]), sumYtr = sumY.sub(sumYf[f]);
+                folds[f].accumulate(xtrYtr, sumYtr, xfyf[f], sumYf[f], sqYf[f]);
+                free(xtrYtr, sumYtr, xfyf[f], sumYf[f], sqYf[f]);
+            }
+            INDArray muYb = sumY.div(n), centred = outer(muX, muYb).muli(n).rsubi(xty);
+            cAll.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c1)).assign(centred);
             for (int j = 0; j < b; j++) muY[c0 + j] = muYb.getDouble(j);
+            free(muYb, centred, xty, sumY);
         }
 
         double[] alphas = config.alphas();
@@ -120,7 +128,9 @@ public final class RidgeBaseline {
             if (cvMse[a] < cvMse[best]) best = a;
         }
         double alpha = alphas[best];
-        INDArray w = full.vectors.mulRowVector(inverseShifted(full.values, alpha)).mmul(full.vectors.transpose().mmul(cAll));
+        INDArray rotated = full.vectors.transpose().mmul(cAll), scaled = full.vectors.mulRowVector(inverseShifted(full.values, alpha));
+        INDArray w = scaled.mmul(rotated);
+        free(rotated, scaled, cAll);
         INDArray intercept = Nd4j.createFromArray(muY).subi(muX.reshape(1, p).mmul(w).reshape(v));
         LOG.info("ridge: {} rows, {} latents -> {} vertices, {}-fold CV picked alpha {} (CV MSE {}) in {} s",
                 n, p, v, k, alpha, String.format("%.5g", cvMse[best]), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
@@ -128,8 +138,20 @@ public final class RidgeBaseline {
             LOG.warn("ridge: the chosen alpha {} is at the edge of the grid {}; widen {}", alpha,
                     java.util.Arrays.toString(alphas), RidgeConfig.ALPHAS);
         }
-        return new RidgeModel(p, v, w.castTo(DataType.FLOAT).data().asFloat(), intercept.castTo(DataType.FLOAT).data().asFloat(),
-                alpha, alphas, cvMse, k, n);
+        float[] weights = w.castTo(DataType.FLOAT).data().asFloat(), icpt = intercept.castTo(DataType.FLOAT).data().asFloat();
+        free(w, intercept, xAll);
+        return new RidgeModel(p, v, weights, icpt, alpha, alphas, cvMse, k, n);
+    }
+
+    /**
+     * Releases the off-heap memory of large temporaries now: ND4J frees it only when the garbage
+     * collector reclaims the Java wrapper, and with a large heap that came too late (an NSD-size fit
+     * reached 10 GB off-heap and was killed). Views share their parent's buffer and are skipped.
+     */
+    static void free(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a != null && !a.isView() && a.closeable()) a.close();
+        }
     }
 
     /** First row of each fold and n at the end, as scikit-learn's KFold: the first n % k folds get one extra row. */
@@ -194,14 +216,18 @@ public final class RidgeBaseline {
          */
         void accumulate(INDArray xtrYtr, INDArray sumYtr, INDArray xfYf, INDArray sumYf, INDArray sqYf) {
             INDArray muY = sumYtr.div(ntr);
-            INDArray ctr = xtrYtr.sub(outer(muX, muY).muli(ntr));
-            INDArray cf = xfYf.sub(outer(muX, sumYf)).subi(outer(sumXf, muY)).addi(outer(muX, muY).muli(nf));
+            INDArray a = outer(muX, muY), b1 = outer(muX, sumYf), b2 = outer(sumXf, muY);
+            INDArray ctr = a.mul(ntr).rsubi(xtrYtr);
+            INDArray cf = xfYf.sub(b1).subi(b2).addi(a.muli(nf));
             INDArray vt = eigen.vectors.transpose();
             INDArray q = vt.mmul(ctr);
             INDArray b = vt.mmul(cf);
-            yy += sqYf.sub(muY.mul(sumYf).muli(2)).addi(muY.mul(muY).muli(nf)).sumNumber().doubleValue();
-            qb.addi(q.mul(b).sum(1));
-            qq.addi(Nd4j.gemm(q, q, false, true));
+            INDArray yyTerms = sqYf.sub(muY.mul(sumYf).muli(2)).addi(muY.mul(muY).muli(nf));
+            yy += yyTerms.sumNumber().doubleValue();
+            INDArray qTimesB = q.mul(b), qbPart = qTimesB.sum(1), qqPart = Nd4j.gemm(q, q, false, true);
+            qb.addi(qbPart);
+            qq.addi(qqPart);
+            free(muY, a, b1, b2, ctr, cf, q, b, yyTerms, qTimesB, qbPart, qqPart);
         }
 
         double sse(double alpha) {

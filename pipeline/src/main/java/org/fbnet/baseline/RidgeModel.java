@@ -77,8 +77,11 @@ public final class RidgeModel {
         }
         if (n == 0) return new float[0][outputs];
         INDArray w = Nd4j.create(weights, new long[] {inputs, outputs}, 'c');
-        INDArray out = Nd4j.create(flat, new long[] {n, inputs}, 'c').mmul(w).addiRowVector(Nd4j.createFromArray(intercept));
-        return out.toFloatMatrix();
+        INDArray in = Nd4j.create(flat, new long[] {n, inputs}, 'c');
+        INDArray out = in.mmul(w).addiRowVector(Nd4j.createFromArray(intercept));
+        float[][] result = out.toFloatMatrix();
+        RidgeBaseline.free(w, in, out);
+        return result;
     }
 
     /** Publishes the model to {@code dir} (replacing an older one) with {@code provenance} (inputs, config, seed) in its manifest. */

@@ -108,7 +108,10 @@ public final class Comparison {
                                 new Submission.SubjectPredictions(subject, r.testLh(), r.testRh()));
                     }
                     if (!r.curve().isEmpty()) curvesBySubject.computeIfAbsent(subject, k -> new LinkedHashMap<>()).put(run.id(), r.curve());
-                    LOG.info("compare: {} {} fitted in {} s", subject, run.id(), String.format("%.1f", s));
+                    List<VertexAccuracy> v = val.get(run.id());
+                    EvaluationReport.ScoreRow so = EvaluationReport.of(run.id(), v.subList(v.size() - 2, v.size()), RoiAtlas.empty()).overall();
+                    LOG.info("compare: {} {} fitted in {} s: validation mean r {}, score {}", subject, run.id(), String.format("%.1f", s),
+                            String.format("%.4f", so.meanR()), so.meanScore() == null ? "-" : String.format("%.2f%%", so.meanScore()));
                 }
             }
             RoiAtlas atlas = new RoiAtlas(rois);

@@ -77,7 +77,13 @@ public final class FbnetVariant implements Variant {
     /** The subject's fMRI PCA of one hemisphere from the output root, or a clear error if project has not run. */
     public static PcaModel fmriPca(SubjectData data, String hemi) throws IOException {
         org.apache.hadoop.fs.Path dir = data.root().fmriPca(data.subject(), hemi);
-        if (!dir.getFileSystem(data.root().conf()).exists(dir)) {
+        org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(data.root().conf());
+        if (!fs.exists(dir)) {
+            if (fs.exists(data.root().fmriPca(org.fbnet.pca.Project.GROUP, hemi))) {
+                throw new InputDataException(dir + ": no per-subject fMRI PCA for " + data.subject() + " " + hemi
+                        + "; the latents were projected with pca.fmri.space=group, which compare and train do not decode yet:"
+                        + " re-run fbnet project with pca.fmri.space=subject");
+            }
             throw new InputDataException(dir + ": no fMRI PCA for " + data.subject() + " " + hemi + " (run fbnet project first)");
         }
         return PcaModel.load(dir, data.root().conf());

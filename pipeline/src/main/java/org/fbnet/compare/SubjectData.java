@@ -73,20 +73,21 @@ public record SubjectData(String subject, DataRoot root, Rows train, Rows valida
                 List.of(Datasets.SPLIT, Datasets.ROW_INDEX)).toSeq(), "right_outer")
                 .select(col(Datasets.SPLIT), col(Datasets.ROW_INDEX), col(Datasets.NSD_ID), col(Datasets.X),
                         col("lh_latent"), col("rh_latent"), col(Datasets.LH), col(Datasets.RH));
-        List<Row> train = new ArrayList<>(), test = new ArrayList<>();
-        // toLocalIterator fetches a partition at a time: collect() would hit spark.driver.maxResultSize at NSD scale.
+        List<Loaded> train = new ArrayList<>(), test = new ArrayList<>();
+        String where = subject + " in " + root.root();
+        // toLocalIterator fetches a partition at a time: collect() would hit spark.driver.maxResultSize at
+        // NSD scale. Each row is turned into float arrays at once: a Row boxes every element (~10 GB/subject).
         for (Iterator<Row> it = joined.toLocalIterator(); it.hasNext(); ) {
             Row r = it.next();
             String split = r.getString(0);
-            if (Datasets.TRAIN.equals(split)) train.add(r);
-            else if (Datasets.TEST.equals(split)) test.add(r);
+            if (Datasets.TRAIN.equals(split)) train.add(Loaded.of(r, where + " (train)"));
+            else if (Datasets.TEST.equals(split)) test.add(Loaded.of(r, where + " (test)"));
             else throw new InputDataException(root.latents() + ": " + subject + " has a row of unknown split '" + split + "'");
         }
-        java.util.Comparator<Row> byRow = java.util.Comparator.comparingInt(r -> r.getInt(1));
+        java.util.Comparator<Loaded> byRow = java.util.Comparator.comparingInt(Loaded::rowIndex);
         train.sort(byRow);
         test.sort(byRow);
         if (train.isEmpty()) throw new InputDataException(root.latents() + ": no training rows for " + subject);
-        String where = subject + " in " + root.root();
         Rows trainRows = rows(train, where + " (train)", true);
         Rows testRows = test.isEmpty() ? new Rows(new int[0], new int[0], new float[0][], null, null, null, null)
                 : rows(test, where + " (test)", false);
@@ -96,24 +97,34 @@ public record SubjectData(String subject, DataRoot root, Rows train, Rows valida
                 ceilings[0], ceilings[1], rois(spark, root, subject));
     }
 
-    private static Rows rows(List<Row> rows, String where, boolean truthRequired) {
+    /** One joined row as arrays; brain latents and fMRI are null when the row has no fMRI. */
+    private record Loaded(int rowIndex, int nsdId, float[] x, float[] lhLatent, float[] rhLatent, float[] lh, float[] rh) {
+        static Loaded of(Row r, String where) {
+            int i = r.getInt(1);
+            float[] x = floats(r, 3, where, i, "x");
+            if (r.isNullAt(6)) return new Loaded(i, r.getInt(2), x, null, null, null, null);
+            return new Loaded(i, r.getInt(2), x, floats(r, 4, where, i, "lh latent"), floats(r, 5, where, i, "rh latent"),
+                    floats(r, 6, where, i, "lh fMRI"), floats(r, 7, where, i, "rh fMRI"));
+        }
+    }
+
+    private static Rows rows(List<Loaded> rows, String where, boolean truthRequired) {
         int n = rows.size();
         int[] idx = new int[n], nsd = new int[n];
         float[][] x = new float[n][], lhl = new float[n][], rhl = new float[n][], lh = new float[n][], rh = new float[n][];
         int withTruth = 0;
         for (int i = 0; i < n; i++) {
-            Row r = rows.get(i);
-            idx[i] = r.getInt(1);
+            Loaded r = rows.get(i);
+            idx[i] = r.rowIndex();
             if (idx[i] != i) throw new InputDataException(where + ": row_index " + idx[i] + " where " + i + " was expected (rows missing or repeated)");
-            nsd[i] = r.getInt(2);
-            x[i] = floats(r, 3, where, i, "x");
-            boolean truth = !r.isNullAt(6);
-            if (truth) {
+            nsd[i] = r.nsdId();
+            x[i] = r.x();
+            if (r.lh() != null) {
                 withTruth++;
-                lhl[i] = floats(r, 4, where, i, "lh latent");
-                rhl[i] = floats(r, 5, where, i, "rh latent");
-                lh[i] = floats(r, 6, where, i, "lh fMRI");
-                rh[i] = floats(r, 7, where, i, "rh fMRI");
+                lhl[i] = r.lhLatent();
+                rhl[i] = r.rhLatent();
+                lh[i] = r.lh();
+                rh[i] = r.rh();
             }
         }
         if (withTruth != 0 && withTruth != n || truthRequired && withTruth == 0) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -16,6 +15,7 @@ import org.fbnet.provenance.Manifest;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.testing.Python;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RidgeBaselineTest {
     private static final double[] GRID = {0.01, 0.1, 1, 10, 100, 1000, 10000};
@@ -120,11 +120,10 @@ class RidgeBaselineTest {
     }
 
     @Test
-    void matchesScikitLearnRidgeCvWithKFold() throws Exception {
+    void matchesScikitLearnRidgeCvWithKFold(@TempDir java.nio.file.Path dir) throws Exception {
         int n = 90, p = 7, v = 11;
         float[][][] d = problem(3, n, p, v, 4.0);
         RidgeModel m = new RidgeBaseline(new RidgeConfig(GRID, 5)).fit(d[0], d[1]);
-        java.nio.file.Path dir = Files.createTempDirectory("ridge-sk");
         Configuration conf = HadoopConf.create();
         NpyWriter.write(new Path(dir.resolve("x.npy").toString()), conf, flatten(d[0]), n, p);
         NpyWriter.write(new Path(dir.resolve("y.npy").toString()), conf, flatten(d[1]), n, v);
@@ -154,11 +153,11 @@ class RidgeBaselineTest {
     }
 
     @Test
-    void savedModelLoadsAndPredictsIdentically() throws Exception {
+    void savedModelLoadsAndPredictsIdentically(@TempDir java.nio.file.Path tmp) throws Exception {
         float[][][] d = problem(4, 40, 4, 6, 1.0);
         RidgeModel m = new RidgeBaseline(new RidgeConfig(GRID, 3)).fit(d[0], d[1]);
         Configuration conf = HadoopConf.create();
-        Path dir = new Path(Files.createTempDirectory("ridge-model").resolve("model").toString());
+        Path dir = new Path(tmp.resolve("model").toString());
         m.save(dir, conf, java.util.Map.of("subject", "subj01"));
         RidgeModel back = RidgeModel.load(dir, conf);
         assertEquals("subj01", Manifest.read(dir, conf).getString("subject"));
@@ -173,8 +172,8 @@ class RidgeBaselineTest {
     }
 
     @Test
-    void loadRejectsADirectoryThatIsNotARidgeModel() throws Exception {
-        Path dir = new Path(Files.createTempDirectory("not-ridge").toString());
+    void loadRejectsADirectoryThatIsNotARidgeModel(@TempDir java.nio.file.Path tmp) {
+        Path dir = new Path(tmp.toString());
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> RidgeModel.load(dir, HadoopConf.create()));
         assertTrue(e.getMessage().contains("not a ridge model"), e.getMessage());
     }

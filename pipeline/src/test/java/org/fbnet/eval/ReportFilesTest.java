@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.fbnet.provenance.Manifest;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.testing.Python;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReportFilesTest {
     private static float[] flat(float[][] a) {
@@ -34,9 +34,8 @@ class ReportFilesTest {
      * contents with zipfile + numpy, and the PNGs with Pillow.
      */
     @Test
-    void publishedEvaluationMatchesNumpyAndTheSubmissionZipLoads() throws Exception {
+    void publishedEvaluationMatchesNumpyAndTheSubmissionZipLoads(@TempDir java.nio.file.Path tmp) throws Exception {
         Configuration conf = HadoopConf.create();
-        java.nio.file.Path tmp = Files.createTempDirectory("eval-report");
         Path raw = new Path(tmp.resolve("raw").toString());
         Random rnd = new Random(11);
         int n = 30, nTest = 4;

@@ -19,29 +19,17 @@ import org.fbnet.nn.layer.ResidualPReLU;
 import org.fbnet.nn.loss.RacingLoss;
 import org.fbnet.nn.optim.Lion;
 import org.fbnet.nn.optim.LionConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.fbnet.testing.DoublePrecision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
+@ExtendWith(DoublePrecision.class)
 class FbnetNetworkTest {
-    private static DataType savedDefault;
-
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
-
     /** Small but complete: input 6, hidden 12, lh 3, rh 4; strong leak so its terms are visible. */
     static NetworkConfig small(NetworkConfig.Loss loss) {
         return new NetworkConfig(6, 3, 4, 2, 0.3, 0.1, 0.0, 0.2, loss);

@@ -1,16 +1,8 @@
 package org.fbnet.nn.layer;
 
 import java.util.Map;
-import java.util.Objects;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -18,13 +10,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * [leak, hidden] and bias {@code b}) shared by the leak y and the structured noise z, mixed into the
  * bottleneck h as {@code (h + alpha*P(y) + beta*P(z)) / (1+alpha+beta)} in training and
  * {@code (h - (alpha+beta)*P(z)) / (1+alpha+beta)} at inference.
- * <p>Inputs, in order: h [mb, hidden], y [mb, leak], z [mb, leak]. It extends {@link SameDiffVertex}
- * only for DL4J's parameter bookkeeping (views, regularization, updater, JSON); the computation is
- * {@link LeakInjectionVertex}, because SameDiff vertices never receive the training flag (STACK.md).
+ * <p>Inputs, in order: h [mb, hidden], y [mb, leak], z [mb, leak]. It extends {@link SameDiffVertex} (through
+ * {@link HandWrittenVertex}) only for DL4J's parameter bookkeeping (views, regularization, updater,
+ * JSON); the computation is {@link LeakInjectionVertex}, because SameDiff vertices never receive the
+ * training flag (STACK.md).
  */
-public class LeakInjection extends SameDiffVertex {
-    public static final String WEIGHT = "W";
-    public static final String BIAS = "b";
+public class LeakInjection extends HandWrittenVertex<LeakInjection> {
+    /** P's parameters, named and initialised as {@link Linear}'s. */
+    public static final String WEIGHT = Linear.WEIGHT;
+    public static final String BIAS = Linear.BIAS;
 
     private long leakSize;
     private long hiddenSize;
@@ -46,42 +40,20 @@ public class LeakInjection extends SameDiffVertex {
     @Override
     public void defineParametersAndInputs(SDVertexParams params) {
         params.defineInputs("h", "y", "z");
-        params.addWeightParam(WEIGHT, leakSize, hiddenSize);
-        params.addBiasParam(BIAS, 1, hiddenSize);
+        Linear.defineProjection(params, leakSize, hiddenSize);
     }
 
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
-        // LeCun normal kernel and zero bias: Flax's Dense defaults.
-        INDArray w = params.get(WEIGHT);
-        WeightInit.LECUN_NORMAL.getWeightInitFunction().init(leakSize, hiddenSize, w.shape(), 'c', w);
-        params.get(BIAS).assign(0);
-    }
+    public void initializeParameters(Map<String, INDArray> params) { Linear.initializeProjection(params, leakSize, hiddenSize); }
 
     @Override
-    public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
-                                   boolean initializeParams, DataType networkDatatype) {
-        setName(name);
-        return new LeakInjectionVertex(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
-    }
-
-    /** Never called: {@link #instantiate} replaces SameDiff execution with {@link LeakInjectionVertex}. */
-    @Override
-    public SDVariable defineVertex(SameDiff sameDiff, Map<String, SDVariable> layerInput,
-                                   Map<String, SDVariable> paramTable, Map<String, SDVariable> maskVars) {
-        throw new UnsupportedOperationException("LeakInjection runs as LeakInjectionVertex, not through SameDiff");
-    }
+    protected RuntimeFactory<LeakInjection> runtime() { return LeakInjectionVertex::new; }
 
     @Override
-    public int minVertexInputs() { return 3; }
+    protected long outputWidth() { return hiddenSize; }
 
     @Override
-    public int maxVertexInputs() { return 3; }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
-        return InputType.feedForward(hiddenSize);
-    }
+    protected Object[] settings() { return new Object[] {leakSize, hiddenSize, alpha, beta}; }
 
     public long getLeakSize() { return leakSize; }
 
@@ -100,31 +72,7 @@ public class LeakInjection extends SameDiffVertex {
     public void setBeta(double beta) { this.beta = beta; }
 
     @Override
-    public LeakInjection clone() {
-        LeakInjection c = new LeakInjection(leakSize, hiddenSize, alpha, beta);
-        c.setName(getName());
-        c.setRegularization(getRegularization());
-        c.setRegularizationBias(getRegularizationBias());
-        c.setUpdater(getUpdater() == null ? null : getUpdater().clone());
-        c.setBiasUpdater(getBiasUpdater() == null ? null : getBiasUpdater().clone());
-        c.setGradientNormalization(getGradientNormalization());
-        c.setGradientNormalizationThreshold(getGradientNormalizationThreshold());
-        c.setDataType(getDataType());
-        return c;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof LeakInjection l)) return false;
-        return super.equals(o) && leakSize == l.leakSize && hiddenSize == l.hiddenSize
-                && alpha == l.alpha && beta == l.beta;
-    }
-
-    @Override
-    protected boolean canEqual(Object other) { return other instanceof LeakInjection; }
-
-    @Override
-    public int hashCode() { return Objects.hash(super.hashCode(), leakSize, hiddenSize, alpha, beta); }
+    public LeakInjection clone() { return withBaseSettingsOf(new LeakInjection(leakSize, hiddenSize, alpha, beta)); }
 
     @Override
     public String toString() {

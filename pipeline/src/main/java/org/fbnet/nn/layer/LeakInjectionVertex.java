@@ -1,15 +1,8 @@
 package org.fbnet.nn.layer;
 
-import java.util.Map;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.api.TrainingConfig;
-import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
-import org.deeplearning4j.nn.params.SameDiffParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -24,23 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * matrix work. The backward pass uses the mode of the last forward pass, since DL4J does not pass the
  * training flag to {@code doBackward}.
  */
-public class LeakInjectionVertex extends BaseGraphVertex {
-    private final LeakInjection config;
-    private final INDArray params;
-    private final Map<String, INDArray> paramTable;
-    private INDArray gradients;
-    private Map<String, INDArray> gradientTable;
+public class LeakInjectionVertex extends HandWrittenGraphVertex<LeakInjection> {
     private boolean lastForwardTraining = true;
 
     public LeakInjectionVertex(LeakInjection config, ComputationGraph graph, String name, int vertexIndex,
                                INDArray paramsView, boolean initializeParams, DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
-        this.config = config;
-        SDVertexParams vp = config.getVertexParams();
-        this.paramTable = SameDiffParamInitializer.getInstance().subsetAndReshape(
-                vp.getParameterKeys(), vp.getParamShapes(), paramsView, null, config);
-        if (initializeParams) config.initializeParameters(paramTable);
-        this.params = paramsView;
+        super(config, graph, name, vertexIndex, paramsView, initializeParams, dataType);
     }
 
     private double scale() { return 1.0 / (1.0 + config.getAlpha() + config.getBeta()); }
@@ -61,9 +43,9 @@ public class LeakInjectionVertex extends BaseGraphVertex {
         double cy = leakCoefficient(training), cz = noiseCoefficient(training);
         INDArray u = cy == 0 ? z.mul(cz) : y.mul(cy).addi(z.mul(cz));
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, h.dataType(), h.shape(), 'c');
-        u.mmuli(paramTable.get(LeakInjection.WEIGHT), out);
+        u.mmuli(param(LeakInjection.WEIGHT), out);
         out.addi(h);
-        out.addiRowVector(paramTable.get(LeakInjection.BIAS).mul(cy + cz));
+        out.addiRowVector(param(LeakInjection.BIAS).mul(cy + cz));
         out.muli(scale());
         return out;
     }
@@ -85,7 +67,7 @@ public class LeakInjectionVertex extends BaseGraphVertex {
         INDArray h = inputs[0], y = inputs[1], z = inputs[2];
         double c = scale();
         double cy = leakCoefficient(lastForwardTraining), cz = noiseCoefficient(lastForwardTraining);
-        INDArray w = paramTable.get(LeakInjection.WEIGHT);
+        INDArray w = param(LeakInjection.WEIGHT);
 
         // dL/du = eps·W^T / (1+a+b); dL/dy = cy·dL/du; dL/dz = cz·dL/du.
         INDArray dU = epsilon.mmul(w.transpose()).muli(c);
@@ -97,10 +79,10 @@ public class LeakInjectionVertex extends BaseGraphVertex {
         dZ.assign(dU).muli(cz);
 
         INDArray u = cy == 0 ? z.mul(cz) : y.mul(cy).addi(z.mul(cz));
-        INDArray gW = gradientTable.get(LeakInjection.WEIGHT);
+        INDArray gW = gradient(LeakInjection.WEIGHT);
         u.transpose().mmuli(epsilon, gW);
         gW.muli(c);
-        INDArray gB = gradientTable.get(LeakInjection.BIAS);
+        INDArray gB = gradient(LeakInjection.BIAS);
         gB.assign(epsilon.sum(true, 0).muli((cy + cz) * c));
 
         Gradient g = new DefaultGradient();
@@ -108,34 +90,4 @@ public class LeakInjectionVertex extends BaseGraphVertex {
         g.gradientForVariable().put(LeakInjection.BIAS, gB);
         return new Pair<>(g, new INDArray[] {dH, dY, dZ});
     }
-
-    @Override
-    public void setBackpropGradientsViewArray(INDArray view) {
-        this.gradients = view;
-        SDVertexParams vp = config.getVertexParams();
-        this.gradientTable = SameDiffParamInitializer.getInstance().subsetAndReshape(
-                vp.getParameterKeys(), vp.getParamShapes(), view, null, config);
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
-        // Per-example masks pass through unchanged: the vertex mixes features, never examples.
-        return new Pair<>(maskArrays == null || maskArrays.length == 0 ? null : maskArrays[0], currentMaskState);
-    }
-
-    @Override public boolean hasLayer() { return false; }
-
-    @Override public Layer getLayer() { return null; }
-
-    @Override public Map<String, INDArray> paramTable(boolean backpropOnly) { return paramTable; }
-
-    @Override public TrainingConfig getConfig() { return config; }
-
-    @Override public INDArray params() { return params; }
-
-    @Override public long numParams() { return params == null ? 0 : params.length(); }
-
-    @Override public INDArray getGradientsViewArray() { return gradients; }
-
-    @Override public String toString() { return "LeakInjectionVertex(" + vertexName + ", " + config + ")"; }
 }

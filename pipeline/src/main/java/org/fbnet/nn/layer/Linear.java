@@ -1,16 +1,8 @@
 package org.fbnet.nn.layer;
 
 import java.util.Map;
-import java.util.Objects;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -21,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 6000x6000 layer, and it adds weight decay's 0.5*wd*|W|^2 to the reported score each step (a
  * reduction over every layer parameter). Measured with JFR while building {@code fbnet bench train}.
  */
-public class Linear extends SameDiffVertex {
+public class Linear extends HandWrittenVertex<Linear> {
     public static final String WEIGHT = "W";
     public static final String BIAS = "b";
 
@@ -40,39 +32,33 @@ public class Linear extends SameDiffVertex {
     @Override
     public void defineParametersAndInputs(SDVertexParams params) {
         params.defineInputs("x");
+        defineProjection(params, nIn, nOut);
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) { initializeProjection(params, nIn, nOut); }
+
+    /** Declares the parameters of a projection {@code x·W + b}: {@link #WEIGHT} [nIn, nOut], {@link #BIAS} [1, nOut]. */
+    static void defineProjection(SDVertexParams params, long nIn, long nOut) {
         params.addWeightParam(WEIGHT, nIn, nOut);
         params.addBiasParam(BIAS, 1, nOut);
     }
 
-    @Override
-    public void initializeParameters(Map<String, INDArray> params) {
+    /** LeCun-normal W and zero b: Flax's Dense defaults. */
+    static void initializeProjection(Map<String, INDArray> params, long nIn, long nOut) {
         INDArray w = params.get(WEIGHT);
         WeightInit.LECUN_NORMAL.getWeightInitFunction().init(nIn, nOut, w.shape(), 'c', w);
         params.get(BIAS).assign(0);
     }
 
     @Override
-    public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
-                                   boolean initializeParams, DataType networkDatatype) {
-        setName(name);
-        return new LinearVertex(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
-    }
-
-    /** Never called: {@link #instantiate} replaces SameDiff execution with {@link LinearVertex}. */
-    @Override
-    public SDVariable defineVertex(SameDiff sameDiff, Map<String, SDVariable> layerInput,
-                                   Map<String, SDVariable> paramTable, Map<String, SDVariable> maskVars) {
-        throw new UnsupportedOperationException("Linear runs as LinearVertex, not through SameDiff");
-    }
+    protected RuntimeFactory<Linear> runtime() { return LinearVertex::new; }
 
     @Override
-    public int minVertexInputs() { return 1; }
+    protected long outputWidth() { return nOut; }
 
     @Override
-    public int maxVertexInputs() { return 1; }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType... vertexInputs) { return InputType.feedForward(nOut); }
+    protected Object[] settings() { return new Object[] {nIn, nOut}; }
 
     public long getNIn() { return nIn; }
 
@@ -83,29 +69,7 @@ public class Linear extends SameDiffVertex {
     public void setNOut(long nOut) { this.nOut = nOut; }
 
     @Override
-    public Linear clone() {
-        Linear c = new Linear(nIn, nOut);
-        c.setName(getName());
-        c.setRegularization(getRegularization());
-        c.setRegularizationBias(getRegularizationBias());
-        c.setUpdater(getUpdater() == null ? null : getUpdater().clone());
-        c.setBiasUpdater(getBiasUpdater() == null ? null : getBiasUpdater().clone());
-        c.setGradientNormalization(getGradientNormalization());
-        c.setGradientNormalizationThreshold(getGradientNormalizationThreshold());
-        c.setDataType(getDataType());
-        return c;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Linear l && super.equals(o) && nIn == l.nIn && nOut == l.nOut;
-    }
-
-    @Override
-    protected boolean canEqual(Object other) { return other instanceof Linear; }
-
-    @Override
-    public int hashCode() { return Objects.hash(super.hashCode(), nIn, nOut); }
+    public Linear clone() { return withBaseSettingsOf(new Linear(nIn, nOut)); }
 
     @Override
     public String toString() { return "Linear(" + nIn + " -> " + nOut + ")"; }

@@ -163,7 +163,7 @@ public final class Comparison {
                             "ridgeAlphas", java.util.Arrays.stream(config.ridge().alphas()).boxed().toList(), "ridgeFolds", config.ridge().folds()))
                     .with("best", best).with("testTruth", testTruth);
             Path published = staged.publish(m);
-            LOG.info("compare: best run {}; report at {}\n{}", best, published, table.toMarkdown());
+            LOG.info("compare: best run {}; report at {}", best, published);
             return new Outcome(table, best, published);
         }
     }

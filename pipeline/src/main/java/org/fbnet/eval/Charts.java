@@ -6,6 +6,7 @@ import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class Charts {
     private static final Color LEFT = new Color(0x1f77b4), RIGHT = new Color(0xff7f0e);
     private static final Color[] SERIES = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
             new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
+
+    private static final java.awt.Shape[] SHAPES = org.jfree.chart.plot.DefaultDrawingSupplier.createStandardSeriesShapes();
 
     static {
         // Plots are rendered on servers without a display.
@@ -96,45 +99,60 @@ public final class Charts {
     /**
      * Training loss and validation accuracy per epoch, one line per run (e.g. variant and seed):
      * loss on top, validation mean r below, and validation score at the bottom when any run has it.
+     * <p>Runs with negative losses (the racing loss lies in [-2, 0]) and with positive ones (MSE, two
+     * orders larger) get separate loss panels: on one axis the racing curves were flat lines. A run
+     * keeps its colour and marker in every panel.
      */
     public static byte[] trainingCurves(String title, Map<String, List<EpochRecord>> runs) {
-        XYSeriesCollection loss = new XYSeriesCollection(), r = new XYSeriesCollection(), score = new XYSeriesCollection();
+        XYSeriesCollection negative = new XYSeriesCollection(), positive = new XYSeriesCollection();
+        XYSeriesCollection r = new XYSeriesCollection(), score = new XYSeriesCollection();
+        List<Integer> negativeRuns = new ArrayList<>(), positiveRuns = new ArrayList<>(), allRuns = new ArrayList<>();
         boolean anyScore = false;
+        int index = 0;
         for (Map.Entry<String, List<EpochRecord>> run : runs.entrySet()) {
             XYSeries l = new XYSeries(run.getKey()), vr = new XYSeries(run.getKey()), vs = new XYSeries(run.getKey());
+            boolean allNegative = true;
             for (EpochRecord e : run.getValue()) {
                 l.add(e.epoch(), e.trainLoss());
+                allNegative &= !(e.trainLoss() > 0);
                 vr.add(e.epoch(), e.validationR());
                 if (!Double.isNaN(e.validationScore())) {
                     vs.add(e.epoch(), e.validationScore());
                     anyScore = true;
                 }
             }
-            loss.addSeries(l);
+            (allNegative ? negative : positive).addSeries(l);
+            (allNegative ? negativeRuns : positiveRuns).add(index);
             r.addSeries(vr);
             score.addSeries(vs);
+            allRuns.add(index++);
         }
         NumberAxis epochAxis = new NumberAxis("epoch");
         epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         epochAxis.setAutoRangeIncludesZero(false);
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
         plot.setGap(12);
-        plot.add(linePlot(loss, "training loss", runs.size(), true), 1);
-        plot.add(linePlot(r, "validation mean r", runs.size(), false), 1);
-        if (anyScore) plot.add(linePlot(score, "validation score (%)", runs.size(), false), 1);
+        boolean split = !negativeRuns.isEmpty() && !positiveRuns.isEmpty();
+        if (!negativeRuns.isEmpty()) plot.add(linePlot(negative, split ? "training loss (< 0)" : "training loss", negativeRuns, false), 1);
+        if (!positiveRuns.isEmpty()) plot.add(linePlot(positive, split ? "training loss (> 0)" : "training loss", positiveRuns, false), 1);
+        plot.add(linePlot(r, "validation mean r", allRuns, true), 1);
+        if (anyScore) plot.add(linePlot(score, "validation score (%)", allRuns, false), 1);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         style(chart);
-        return png(chart, 900, anyScore ? 900 : 650);
+        int panels = (split ? 2 : 1) + 1 + (anyScore ? 1 : 0);
+        return png(chart, 900, 130 + 260 * panels);
     }
 
-    private static XYPlot linePlot(XYSeriesCollection data, String label, int runs, boolean inLegend) {
+    private static XYPlot linePlot(XYSeriesCollection data, String label, List<Integer> runIndex, boolean inLegend) {
         NumberAxis axis = new NumberAxis(label);
         axis.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        // The panels share runs and colours: one legend entry per run.
+        // The panels share runs, colours and markers: one legend entry per run.
         renderer.setDefaultSeriesVisibleInLegend(inLegend);
-        for (int i = 0; i < runs; i++) {
-            renderer.setSeriesPaint(i, SERIES[i % SERIES.length]);
+        for (int i = 0; i < runIndex.size(); i++) {
+            int run = runIndex.get(i);
+            renderer.setSeriesPaint(i, SERIES[run % SERIES.length]);
+            renderer.setSeriesShape(i, SHAPES[run % SHAPES.length]);
             renderer.setSeriesStroke(i, new BasicStroke(2f));
         }
         XYPlot p = new XYPlot(data, null, axis, renderer);

@@ -177,4 +177,17 @@ class FbnetNetworkTest {
             Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         }
     }
+
+    @Test
+    void everySeedIncludingZeroGivesTheSameInitialParametersEachTime() {
+        NetworkConfig c = new NetworkConfig(6, 3, 4, 2, 0.02, 0.002, 0.2, 0.01, NetworkConfig.Loss.RACING);
+        LionConfig lion = new LionConfig(1e-4, 0.9, 0.99, 1e-3);
+        for (long seed : new long[] {0, 7}) {
+            org.nd4j.linalg.api.ndarray.INDArray a = FbnetNetwork.build(c, lion, seed).params().dup();
+            org.nd4j.linalg.api.ndarray.INDArray b = FbnetNetwork.build(c, lion, seed).params().dup();
+            org.junit.jupiter.api.Assertions.assertEquals(a, b, "seed " + seed);
+        }
+        org.junit.jupiter.api.Assertions.assertNotEquals(FbnetNetwork.build(c, lion, 0).params().dup(),
+                FbnetNetwork.build(c, lion, 7).params().dup());
+    }
 }

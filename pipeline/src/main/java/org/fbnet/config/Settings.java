@@ -167,6 +167,20 @@ public final class Settings implements Serializable {
         }
     }
 
+    /** An integer that must be at least {@code min}; the error names the key, its source and the bound. */
+    public int intAtLeast(String key, int min) {
+        int v = getInt(key);
+        check(v >= min, key, "must be >= " + min);
+        return v;
+    }
+
+    /** A number that must be at least {@code min}; the error names the key, its source and the bound. */
+    public double doubleAtLeast(String key, double min) {
+        double v = getDouble(key);
+        check(v >= min, key, "must be >= " + (min == Math.rint(min) ? String.valueOf((long) min) : String.valueOf(min)));
+        return v;
+    }
+
     public long getLong(String key) {
         try {
             return Long.parseLong(get(key));

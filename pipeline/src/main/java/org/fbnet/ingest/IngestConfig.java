@@ -33,11 +33,10 @@ public record IngestConfig(boolean copyImageBytes, ImageCheck imageCheck, int ro
         } catch (IllegalArgumentException e) {
             throw s.fail("ingest.image.verify", "must be decode, header or none");
         }
-        s.check(s.getInt("ingest.rows.per.task") >= 1, "ingest.rows.per.task", "must be >= 1");
         for (String subj : s.getList("ingest.subjects")) {
             s.check(subj.matches("subj\\d+"), "ingest.subjects", "must list subject folder names like subj01");
         }
-        return new IngestConfig(s.getBoolean("ingest.image.bytes"), ic, s.getInt("ingest.rows.per.task"),
+        return new IngestConfig(s.getBoolean("ingest.image.bytes"), ic, s.intAtLeast("ingest.rows.per.task", 1),
                 s.getList("ingest.subjects"), s.getBoolean("ingest.force"),
                 s.get("ingest.features.model"), s.get("ingest.features.name"));
     }

@@ -28,12 +28,10 @@ public record NetworkConfig(int inputSize, int lhSize, int rhSize, int widthFact
 
     /** The settings of {@code network.*} for data of the given sizes. */
     public static NetworkConfig from(Settings s, int inputSize, int lhSize, int rhSize) {
-        int f = s.getInt("network.width.factor");
-        s.check(f >= 1, "network.width.factor", "must be >= 1");
+        int f = s.intAtLeast("network.width.factor", 1);
         double alpha = s.getDouble("network.leak.alpha");
         s.check(alpha >= 0, "network.leak.alpha", "must be >= 0 (0 disables the leak: the paper's no-leak ablation)");
-        double beta = s.getDouble("network.noise.beta");
-        s.check(beta >= 0, "network.noise.beta", "must be >= 0");
+        double beta = s.doubleAtLeast("network.noise.beta", 0);
         double dropout = s.getDouble("network.dropout");
         s.check(dropout >= 0 && dropout < 1, "network.dropout", "must be a drop probability in [0, 1)");
         double prelu = s.getDouble("network.prelu.init");

@@ -47,12 +47,9 @@ public record PcaConfig(int components, int oversampling, int powerIterations, l
     private static PcaConfig from(Settings s, String componentsKey) {
         int k = s.getInt(componentsKey);
         s.check(k >= 1, componentsKey, "must be >= 1; set it to the number of principal components to keep");
-        int p = s.getInt("pca.oversampling");
-        s.check(p >= 0, "pca.oversampling", "must be >= 0");
-        int q = s.getInt("pca.power.iterations");
-        s.check(q >= 0, "pca.power.iterations", "must be >= 0");
-        int block = s.getInt("pca.block.rows");
-        s.check(block >= 1, "pca.block.rows", "must be >= 1");
+        int p = s.intAtLeast("pca.oversampling", 0);
+        int q = s.intAtLeast("pca.power.iterations", 0);
+        int block = s.intAtLeast("pca.block.rows", 1);
         long local = s.getLong("pca.local.max.values");
         s.check(local >= 0, "pca.local.max.values", "must be >= 0 (0 = always distributed)");
         int parts = s.getInt("pca.spark.partitions");

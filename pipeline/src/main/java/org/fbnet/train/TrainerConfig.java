@@ -24,16 +24,12 @@ public record TrainerConfig(int epochs, int batchSize, int patience, double vali
     }
 
     public static TrainerConfig from(Settings s) {
-        int epochs = s.getInt("train.epochs");
-        s.check(epochs >= 1, "train.epochs", "must be >= 1");
-        int batch = s.getInt("train.batch.size");
-        s.check(batch >= 1, "train.batch.size", "must be >= 1");
-        int patience = s.getInt("train.early.stopping.patience");
-        s.check(patience >= 1, "train.early.stopping.patience", "must be >= 1");
+        int epochs = s.intAtLeast("train.epochs", 1);
+        int batch = s.intAtLeast("train.batch.size", 1);
+        int patience = s.intAtLeast("train.early.stopping.patience", 1);
         double fraction = s.getDouble("train.validation.fraction");
         s.check(fraction > 0 && fraction < 1, "train.validation.fraction", "must be in (0, 1): the trainer selects the best epoch on these rows");
-        int draws = s.getInt("train.noise.draws");
-        s.check(draws >= 1, "train.noise.draws", "must be >= 1");
+        int draws = s.intAtLeast("train.noise.draws", 1);
         return new TrainerConfig(epochs, batch, patience, fraction, s.getLong("train.seed"), draws, LionConfig.from(s));
     }
 

@@ -22,8 +22,7 @@ public record LionConfig(double learningRate, double beta1, double beta2, double
         s.check(b1 >= 0 && b1 < 1, "train.lion.beta1", "must be in [0, 1)");
         double b2 = s.getDouble("train.lion.beta2");
         s.check(b2 >= 0 && b2 < 1, "train.lion.beta2", "must be in [0, 1)");
-        double wd = s.getDouble("train.lion.weight.decay");
-        s.check(wd >= 0, "train.lion.weight.decay", "must be >= 0");
+        double wd = s.doubleAtLeast("train.lion.weight.decay", 0);
         return new LionConfig(lr, b1, b2, wd);
     }
 

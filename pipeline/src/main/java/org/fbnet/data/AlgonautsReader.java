@@ -86,15 +86,13 @@ public final class AlgonautsReader {
         for (Hemisphere h : Hemisphere.values()) {
             NpyHeader hd = header(l.trainingFmri(h));
             requireFloat2d(l, l.trainingFmri(h), hd);
+            // Checking each hemisphere against the images also makes lh and rh agree with each other.
             if (hd.rows() != train.size()) {
                 throw new InputDataException(subject + ": " + relative(l, l.trainingFmri(h)) + " has " + hd.rows()
                         + " rows but " + (featuresOnly ? "the training features have " : "training_split/training_images holds ")
                         + train.size() + " images");
             }
             vertices.put(h, (int) hd.shape()[1]);
-        }
-        if (header(l.trainingFmri(Hemisphere.LH)).rows() != header(l.trainingFmri(Hemisphere.RH)).rows()) {
-            throw new InputDataException(subject + ": lh and rh training fMRI have different row counts");
         }
 
         Map<Hemisphere, Path> testFmri = new EnumMap<>(Hemisphere.class);

@@ -48,6 +48,7 @@ public final class ClipVisionModel {
     private final INDArray preLnGamma, preLnBeta, postLnGamma, postLnBeta;
     private final List<Layer> layers;
     private final INDArray projection;      // [P, D] or null
+    private final BlasVisionForward blas;   // the CPU backend's encoder; null on other backends
 
     private record Layer(INDArray ln1Gamma, INDArray ln1Beta, INDArray qkvWeight, INDArray qkvBias,
                          INDArray outWeight, INDArray outBias, INDArray ln2Gamma, INDArray ln2Beta,
@@ -81,6 +82,17 @@ public final class ClipVisionModel {
         }
         this.layers = List.copyOf(ls);
         this.projection = hasProjection ? w.get("visual_projection.weight") : null;
+        this.blas = Nd4j.getEnvironment().isCPU() ? new BlasVisionForward(config, patchWeight, classEmbedding, positionEmbedding,
+                preLnGamma, preLnBeta, layers.stream().map(ClipVisionModel::blasWeights).toList()) : null;
+    }
+
+    private static BlasVisionForward.LayerWeights blasWeights(Layer l) {
+        return new BlasVisionForward.LayerWeights(l.ln1Gamma().toFloatVector(), l.ln1Beta().toFloatVector(),
+                BlasVisionForward.Weights.of(l.qkvWeight()), l.qkvBias().toFloatVector(),
+                BlasVisionForward.Weights.of(l.outWeight()), l.outBias().toFloatVector(),
+                l.ln2Gamma().toFloatVector(), l.ln2Beta().toFloatVector(),
+                BlasVisionForward.Weights.of(l.fc1Weight()), l.fc1Bias().toFloatVector(),
+                BlasVisionForward.Weights.of(l.fc2Weight()), l.fc2Bias().toFloatVector());
     }
 
     /** Every tensor a vision tower of this architecture must hold, with its shape; visual_projection last. */
@@ -159,6 +171,12 @@ public final class ClipVisionModel {
      * ({@code [batch, C, image, image]} flattened, as {@link ClipImageProcessor} writes them).
      */
     public Output forward(float[] pixelValues, int batch, boolean withProjection) {
+        return forward(pixelValues, batch, withProjection, blas != null);
+    }
+
+    /** The forward through {@link BlasVisionForward} ({@code directBlas}, CPU backend only) or through ND4J ops. */
+    Output forward(float[] pixelValues, int batch, boolean withProjection, boolean directBlas) {
+        if (directBlas && blas == null) throw new IllegalStateException("direct BLAS needs ND4J's CPU backend");
         if (withProjection && projection == null) {
             throw new IllegalStateException("this model has no visual_projection.weight, so image_embeds cannot be computed");
         }
@@ -167,7 +185,20 @@ public final class ClipVisionModel {
         if (pixelValues.length != (long) batch * ch * s * s) {
             throw new IllegalArgumentException("pixel_values hold " + pixelValues.length + " floats, not " + batch + "x" + ch + "x" + s + "x" + s);
         }
-        INDArray patches = Nd4j.create(im2col(pixelValues, batch), new long[] {(long) batch * g * g, (long) ch * p * p}, 'c');
+        INDArray patches = Nd4j.createUninitialized(DataType.FLOAT, (long) batch * g * g, (long) ch * p * p);
+        im2col(pixelValues, batch, patches.data().asNioFloat());
+        INDArray h = directBlas ? blas.lastHiddenState(patches, batch) : nd4jLastHiddenState(patches, batch);
+        patches.close();
+        INDArray last = h.reshape(batch, t, d);
+        INDArray pooled = layerNorm(last.get(all(), point(0), all()).dup('c'), postLnGamma, postLnBeta);
+        INDArray embeds = withProjection ? linear(pooled, projection, null) : null;
+        return new Output(last, pooled, embeds);
+    }
+
+    /** The encoder in ND4J ops (any backend): [batch * tokens, D]. */
+    private INDArray nd4jLastHiddenState(INDArray patches, int batch) {
+        ClipVisionConfig c = config;
+        int d = c.hiddenSize(), t = c.tokens(), g = c.gridSize();
         INDArray embedded = linear(patches, patchWeight, null);              // [B*G*G, D]
         INDArray x = Nd4j.create(DataType.FLOAT, batch, t, d);
         x.get(all(), interval(1, t), all()).assign(embedded.reshape(batch, (long) g * g, d));
@@ -182,15 +213,16 @@ public final class ClipVisionModel {
                 h = encoderLayer(h, l, batch).detach();
             }
         }
-        INDArray last = h.reshape(batch, t, d);
-        INDArray pooled = layerNorm(last.get(all(), point(0), all()).dup('c'), postLnGamma, postLnBeta);
-        INDArray embeds = withProjection ? linear(pooled, projection, null) : null;
-        return new Output(last, pooled, embeds);
+        return h;
     }
 
     /** The feature of each image in a batch, one float[] per image. */
     public float[][] features(float[] pixelValues, int batch, ClipFeature feature) {
-        Output o = forward(pixelValues, batch, feature == ClipFeature.IMAGE_EMBEDS);
+        return features(pixelValues, batch, feature, blas != null);
+    }
+
+    float[][] features(float[] pixelValues, int batch, ClipFeature feature, boolean directBlas) {
+        Output o = forward(pixelValues, batch, feature == ClipFeature.IMAGE_EMBEDS, directBlas);
         INDArray a = switch (feature) {
             case LAST_HIDDEN_STATE -> o.lastHiddenState();
             case POOLED -> o.pooled();
@@ -203,12 +235,13 @@ public final class ClipVisionModel {
         return out;
     }
 
-    /** Patches as rows (image-major, then row-major over the grid), each flattened channel, ky, kx like the conv kernel. */
-    private float[] im2col(float[] px, int batch) {
+    /**
+     * Patches as rows (image-major, then row-major over the grid), each flattened channel, ky, kx like the
+     * conv kernel, written in bulk into off-heap memory ({@code Nd4j.create(float[])} copies element by element).
+     */
+    private void im2col(float[] px, int batch, FloatBuffer out) {
         ClipVisionConfig c = config;
         int g = c.gridSize(), p = c.patchSize(), s = c.imageSize(), ch = c.numChannels();
-        int k = ch * p * p;
-        float[] out = new float[batch * g * g * k];
         int o = 0;
         for (int b = 0; b < batch; b++) {
             for (int gy = 0; gy < g; gy++) {
@@ -216,14 +249,13 @@ public final class ClipVisionModel {
                     for (int cc = 0; cc < ch; cc++) {
                         for (int ky = 0; ky < p; ky++) {
                             int src = ((b * ch + cc) * s + gy * p + ky) * s + gx * p;
-                            System.arraycopy(px, src, out, o, p);
+                            out.put(o, px, src, p);
                             o += p;
                         }
                     }
                 }
             }
         }
-        return out;
     }
 
     private INDArray encoderLayer(INDArray x, Layer l, int batch) {
@@ -264,19 +296,9 @@ public final class ClipVisionModel {
         FloatBuffer in = x.data().asNioFloat(), dst = out.data().asNioFloat();
         int inOffset = (int) x.offset(), outOffset = (int) out.offset();
         float[] g = gamma.toFloatVector(), b = beta.toFloatVector(), row = new float[d];
-        double eps = config.layerNormEps();
         for (int i = 0; i < n; i++) {
             in.get(inOffset + i * d, row);
-            double sum = 0;
-            for (int j = 0; j < d; j++) sum += row[j];
-            float mean = (float) (sum / d);
-            double sq = 0;
-            for (int j = 0; j < d; j++) {
-                float c = row[j] - mean;
-                sq += c * c;
-            }
-            float inv = (float) (1.0 / Math.sqrt(sq / d + eps));
-            for (int j = 0; j < d; j++) row[j] = (row[j] - mean) * inv * g[j] + b[j];
+            BlasVisionForward.layerNorm(row, g, b, config.layerNormEps());
             dst.put(outOffset + i * d, row);
         }
         return out;

@@ -66,6 +66,11 @@ class ClipVisionModelTest {
     }
 
     private void checkAgainstReferences(Path dir, ClipVisionConfig cfg, int batch) throws Exception {
+        // both encoders: direct OpenBLAS (what the CPU backend runs) and ND4J ops (what CUDA runs)
+        for (boolean directBlas : new boolean[] {true, false}) checkAgainstReferences(dir.resolve("blas-" + directBlas), cfg, batch, directBlas);
+    }
+
+    private void checkAgainstReferences(Path dir, ClipVisionConfig cfg, int batch, boolean directBlas) throws Exception {
         org.apache.hadoop.fs.Path model = new org.apache.hadoop.fs.Path(dir.resolve("model").toString());
         ClipModels.writeRandom(model, cfg, 11, CONF);
         ClipModel loaded = ClipModel.load(model, CONF);
@@ -78,9 +83,9 @@ class ClipVisionModelTest {
         double[] pooled = readDoubles(dir.resolve("pooled.npy"));
         double[] embeds = readDoubles(dir.resolve("embeds.npy"));
 
-        float[][] gotLast = loaded.vision().features(px, batch, ClipFeature.LAST_HIDDEN_STATE);
-        float[][] gotPooled = loaded.vision().features(px, batch, ClipFeature.POOLED);
-        float[][] gotEmbeds = loaded.vision().features(px, batch, ClipFeature.IMAGE_EMBEDS);
+        float[][] gotLast = loaded.vision().features(px, batch, ClipFeature.LAST_HIDDEN_STATE, directBlas);
+        float[][] gotPooled = loaded.vision().features(px, batch, ClipFeature.POOLED, directBlas);
+        float[][] gotEmbeds = loaded.vision().features(px, batch, ClipFeature.IMAGE_EMBEDS, directBlas);
         ReferenceClipForward ref = new ReferenceClipForward(cfg, SafeTensors.open(new org.apache.hadoop.fs.Path(model, ClipModel.WEIGHTS), CONF));
         int td = cfg.tokens() * cfg.hiddenSize(), d = cfg.hiddenSize(), pd = cfg.projectionDim();
         double maxAbs = 0;
@@ -90,7 +95,7 @@ class ClipVisionModelTest {
                 double torch = last[b * td + i];
                 // the two references agree with each other far below the tolerance we give float32 ND4J
                 assertEquals(torch, javaRef[0][i / d][i % d], 1e-9, "java vs torch reference, last_hidden_state");
-                assertEquals(torch, gotLast[b][i], 1e-4, "ND4J last_hidden_state image " + b + " element " + i);
+                assertEquals(torch, gotLast[b][i], 1e-4, (directBlas ? "direct BLAS" : "ND4J ops") + " last_hidden_state image " + b + " element " + i);
                 maxAbs = Math.max(maxAbs, Math.abs(torch));
             }
             for (int i = 0; i < d; i++) {

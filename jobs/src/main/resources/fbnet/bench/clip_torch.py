@@ -1,6 +1,6 @@
 # fbnet bench clip: the same CLIP vision tower in PyTorch (float32, inference mode), same weights file,
 # same images, same thread count, for a throughput comparison. Prints one JSON object per measurement.
-#   python3 clip_torch.py MODEL_DIR PNG_DIR THREADS BATCHES IMAGES_PER_BATCH_SIZE
+#   python3 clip_torch.py MODEL_DIR PNG_DIR THREADS BATCHES IMAGES_PER_BATCH_SIZE WARMUP_CALLS_PER_BATCH
 import io, json, math, os, struct, sys, time
 import numpy as np
 import torch
@@ -10,6 +10,7 @@ from PIL import Image
 model, png_dir, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
 batches = [int(b) for b in sys.argv[4].split(",")]
 n_images = int(sys.argv[5])
+warmups = dict(zip(batches, (int(w) for w in sys.argv[6].split(","))))
 torch.set_num_threads(threads)
 
 raw = open(os.path.join(model, "model.safetensors"), "rb").read()
@@ -60,7 +61,7 @@ pixels = np.stack([preprocess(b) for b in pngs[:max(batches)]])
 with torch.inference_mode():
     for b in batches:
         for pre in (False, True):
-            forward(torch.from_numpy(pixels[:b]))           # warm-up
+            for _ in range(warmups[b]): forward(torch.from_numpy(pixels[:b]))   # warm-up, as many calls as the Java side
             done, t0, c0 = 0, time.perf_counter(), time.process_time()
             while done < n_images:
                 if pre:

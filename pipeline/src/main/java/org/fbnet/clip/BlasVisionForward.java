@@ -155,41 +155,67 @@ final class BlasVisionForward {
 
     /** x (and, when {@code bias} is set, first x += bias in place), then norm = LayerNorm(x) row by row. */
     private void addBiasThenNorm(INDArray x, float[] bias, INDArray norm, float[] gamma, float[] beta) {
-        int n = (int) x.size(0), d = (int) x.size(1);
+        int d = (int) x.size(1);
         FloatBuffer in = x.data().asNioFloat(), out = norm.data().asNioFloat();
-        float[] row = new float[d];
-        for (int i = 0; i < n; i++) {
-            in.get(i * d, row);
-            if (bias != null) {
-                for (int j = 0; j < d; j++) row[j] += bias[j];
-                in.put(i * d, row);
+        double eps = config.layerNormEps();
+        forRowBlocks((int) x.size(0), d, (from, to) -> {
+            float[] row = new float[d];
+            for (int i = from; i < to; i++) {
+                in.get(i * d, row);
+                if (bias != null) {
+                    for (int j = 0; j < d; j++) row[j] += bias[j];
+                    in.put(i * d, row);
+                }
+                layerNorm(row, gamma, beta, eps);
+                out.put(i * d, row);
             }
-            layerNorm(row, gamma, beta, config.layerNormEps());
-            out.put(i * d, row);
-        }
+        });
     }
 
-    private static void addBias(INDArray x, float[] bias) {
-        int n = (int) x.size(0), d = (int) x.size(1);
+    private void addBias(INDArray x, float[] bias) {
+        int d = (int) x.size(1);
         FloatBuffer buf = x.data().asNioFloat();
-        float[] row = new float[d];
-        for (int i = 0; i < n; i++) {
-            buf.get(i * d, row);
-            for (int j = 0; j < d; j++) row[j] += bias[j];
-            buf.put(i * d, row);
-        }
+        forRowBlocks((int) x.size(0), d, (from, to) -> {
+            float[] row = new float[d];
+            for (int i = from; i < to; i++) {
+                buf.get(i * d, row);
+                for (int j = 0; j < d; j++) row[j] += bias[j];
+                buf.put(i * d, row);
+            }
+        });
     }
 
-    private static void biasQuickGelu(INDArray x, float[] bias) {
-        int n = (int) x.size(0), d = (int) x.size(1);
+    private void biasQuickGelu(INDArray x, float[] bias) {
+        int d = (int) x.size(1);
         FloatBuffer buf = x.data().asNioFloat();
-        float[] row = new float[d];
-        for (int i = 0; i < n; i++) {
-            buf.get(i * d, row);
-            for (int j = 0; j < d; j++) row[j] += bias[j];
-            QuickGelu.applyInPlace(row, d);
-            buf.put(i * d, row);
+        forRowBlocks((int) x.size(0), d, (from, to) -> {
+            float[] row = new float[d];
+            for (int i = from; i < to; i++) {
+                buf.get(i * d, row);
+                for (int j = 0; j < d; j++) row[j] += bias[j];
+                QuickGelu.applyInPlace(row, d);
+                buf.put(i * d, row);
+            }
+        });
+    }
+
+    /** A pass over rows [from, to). */
+    private interface RowBlock {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs a row pass in contiguous blocks over ND4J's thread count (the BLAS calls around it use as many),
+     * or inline when the pass is too small to pay for the hand-off (~64k values).
+     */
+    private static void forRowBlocks(int rows, int width, RowBlock pass) {
+        int threads = Math.min(Nd4j.getEnvironment().maxThreads(), (int) Math.max(1, (long) rows * width / 65_536));
+        if (threads <= 1) {
+            pass.run(0, rows);
+            return;
         }
+        int per = (rows + threads - 1) / threads;
+        java.util.stream.IntStream.range(0, threads).parallel().forEach(t -> pass.run(Math.min(rows, t * per), Math.min(rows, (t + 1) * per)));
     }
 
     /** In-place LayerNorm of one row: biased variance, eps inside the square root (as torch). */

@@ -74,16 +74,16 @@ final class BlasVisionForward {
             for (LayerWeights l : layers) {
                 addBiasThenNorm(h, pending, ln, l.ln1Gamma(), l.ln1Beta());
                 gemm(ln, l.qkv(), qkv, 0f);
-                addBias(qkv, l.qkvBias());
+                addBias(qkv, l.qkvBias(), false);
                 attention(qkv, batch, scores, attn);
                 gemm(attn, l.out(), h, 1f);               // h += attn W_out^T
                 addBiasThenNorm(h, l.outBias(), ln, l.ln2Gamma(), l.ln2Beta());
                 gemm(ln, l.fc1(), mlp, 0f);
-                biasQuickGelu(mlp, l.fc1Bias());
+                addBias(mlp, l.fc1Bias(), true);
                 gemm(mlp, l.fc2(), h, 1f);                // h += gelu(..) W_fc2^T
                 pending = l.fc2Bias();
             }
-            if (pending != null) addBias(h, pending);
+            if (pending != null) addBias(h, pending, false);
             return h;
         } finally {
             for (INDArray a : new INDArray[] {ln, qkv, attn, mlp, scores}) a.close();
@@ -172,7 +172,8 @@ final class BlasVisionForward {
         });
     }
 
-    private void addBias(INDArray x, float[] bias) {
+    /** x += bias row by row, then (for the MLP's hidden layer) quick_gelu in the same pass. */
+    private void addBias(INDArray x, float[] bias, boolean thenQuickGelu) {
         int d = (int) x.size(1);
         FloatBuffer buf = x.data().asNioFloat();
         forRowBlocks((int) x.size(0), d, (from, to) -> {
@@ -180,20 +181,7 @@ final class BlasVisionForward {
             for (int i = from; i < to; i++) {
                 buf.get(i * d, row);
                 for (int j = 0; j < d; j++) row[j] += bias[j];
-                buf.put(i * d, row);
-            }
-        });
-    }
-
-    private void biasQuickGelu(INDArray x, float[] bias) {
-        int d = (int) x.size(1);
-        FloatBuffer buf = x.data().asNioFloat();
-        forRowBlocks((int) x.size(0), d, (from, to) -> {
-            float[] row = new float[d];
-            for (int i = from; i < to; i++) {
-                buf.get(i * d, row);
-                for (int j = 0; j < d; j++) row[j] += bias[j];
-                QuickGelu.applyInPlace(row, d);
+                if (thenQuickGelu) QuickGelu.applyInPlace(row, d);
                 buf.put(i * d, row);
             }
         });

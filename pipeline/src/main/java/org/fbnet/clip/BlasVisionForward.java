@@ -9,6 +9,11 @@ import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -23,10 +28,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * each head straight into its columns of the output; the attention scale rides on the GEMM's alpha;
  * biases, residual adds and layer norms share passes; quick_gelu is {@link QuickGelu}. Nothing else
  * changes: same weights, same float32 arithmetic, checked against the same references as the ND4J path.
- * <p>Holds no mutable state: every call allocates its own activations, so threads can share an instance.
+ * <p>Holds no mutable state (activations live in the calling thread's workspace), so threads can share an instance.
  * Only ever constructed when ND4J runs on the CPU backend (the CUDA backend has no OpenBLAS).
  */
 final class BlasVisionForward {
+    private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
+            .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .overallocationLimit(0.1).policySpill(SpillPolicy.REALLOCATE).build();
     private final ClipVisionConfig config;
     private final Weights patch;
     private final float[] classEmbedding, positionEmbedding, preLnGamma, preLnBeta;
@@ -63,12 +71,14 @@ final class BlasVisionForward {
         int d = c.hiddenSize(), t = c.tokens(), gg = c.gridSize() * c.gridSize(), m = c.intermediateSize();
         int n = batch * t;
         INDArray h = Nd4j.createUninitialized(DataType.FLOAT, n, d);
-        INDArray ln = Nd4j.createUninitialized(DataType.FLOAT, n, d);
-        INDArray qkv = Nd4j.createUninitialized(DataType.FLOAT, n, 3L * d);
-        INDArray attn = Nd4j.createUninitialized(DataType.FLOAT, n, d);
-        INDArray mlp = Nd4j.createUninitialized(DataType.FLOAT, n, m);
-        INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, c.numAttentionHeads(), (long) t * t);
-        try {
+        // The temporaries live in a per-thread workspace reused by every call: fresh off-heap allocations
+        // cost ~4% of a batch-8 forward. Only h, allocated above, leaves.
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, "fbnet-clip-blas")) {
+            INDArray ln = Nd4j.createUninitialized(DataType.FLOAT, n, d);
+            INDArray qkv = Nd4j.createUninitialized(DataType.FLOAT, n, 3L * d);
+            INDArray attn = Nd4j.createUninitialized(DataType.FLOAT, n, d);
+            INDArray mlp = Nd4j.createUninitialized(DataType.FLOAT, n, m);
+            INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, c.numAttentionHeads(), (long) t * t);
             embed(patches, batch, gg, h);
             float[] pending = null; // fc2's bias, added by the next pass over h
             for (LayerWeights l : layers) {
@@ -85,8 +95,6 @@ final class BlasVisionForward {
             }
             if (pending != null) addBias(h, pending, false);
             return h;
-        } finally {
-            for (INDArray a : new INDArray[] {ln, qkv, attn, mlp, scores}) a.close();
         }
     }
 
@@ -106,7 +114,6 @@ final class BlasVisionForward {
                 dst.put((b * t + tok) * d, row);
             }
         }
-        e.close();
     }
 
     /** Softmax(q k^T / sqrt(hd)) v per image and head, reading q/k/v in place and writing each head's columns. */
@@ -145,7 +152,7 @@ final class BlasVisionForward {
     }
 
     private static FloatPointer pointer(INDArray a) {
-        if (a.ordering() != 'c' || a.offset() != 0) throw new IllegalArgumentException("expected a fresh c-order array");
+        if (a.ordering() != 'c' || a.offset() != 0) throw new IllegalArgumentException("expected a whole c-order array");
         return new FloatPointer(a.data().addressPointer());
     }
 

@@ -42,8 +42,18 @@ public final class ClipImageProcessor implements Serializable {
     /** An 8-bit RGB image, pixels interleaved R, G, B, rows top to bottom. */
     public record RgbImage(int width, int height, byte[] rgb) { }
 
-    /** Decodes a PNG (or any ImageIO format) to 8-bit RGB the way Pillow's {@code convert("RGB")} does. */
+    /**
+     * Decodes a PNG (or any ImageIO format) to 8-bit RGB the way Pillow's {@code convert("RGB")} does.
+     * <p>8-bit non-interlaced PNGs go through {@link PngDecoder}, about three times faster than ImageIO;
+     * everything else through ImageIO.
+     */
     public static RgbImage decode(byte[] encoded, String source) {
+        RgbImage fast = PngDecoder.decode(encoded, source);
+        return fast != null ? fast : decodeWithImageIo(encoded, source);
+    }
+
+    /** The general path: any format ImageIO reads, converted from its raster. */
+    static RgbImage decodeWithImageIo(byte[] encoded, String source) {
         BufferedImage img;
         try {
             img = ImageIO.read(new ByteArrayInputStream(encoded));

@@ -1,5 +1,7 @@
 package org.fbnet.clip;
 
+import java.util.Arrays;
+
 /**
  * Pillow's BICUBIC resize of 8-bit images, bit for bit (Pillow {@code src/libImaging/Resample.c}).
  * <p>It is not textbook bicubic: the kernel uses a = -0.5, it is stretched by the scale factor when
@@ -10,12 +12,17 @@ package org.fbnet.clip;
  */
 public final class PillowBicubic {
     private static final int PRECISION_BITS = 32 - 8 - 2;
+    /** The rounding term every accumulator starts from, as in Pillow. */
+    private static final int HALF = 1 << (PRECISION_BITS - 1);
     private static final double SUPPORT = 2.0;
 
     private PillowBicubic() { }
 
-    /** Fixed-point taps of one axis: output i reads {@code taps[i]} input pixels from {@code first[i]}. */
-    record Coefficients(int[] first, int[] count, int[][] weights) { }
+    /**
+     * Fixed-point taps of one axis: output i reads {@code count[i]} input pixels from {@code first[i]},
+     * with weights {@code weights[i * maxCount ...]} (one flat array, as Pillow's {@code kk}).
+     */
+    record Coefficients(int[] first, int[] count, int maxCount, int[] weights) { }
 
     static double filter(double x) {
         final double a = -0.5;
@@ -31,9 +38,10 @@ public final class PillowBicubic {
         double filterscale = Math.max(scale, 1.0);
         double support = SUPPORT * filterscale;
         double ss = 1.0 / filterscale;
+        int maxCount = (int) Math.ceil(support) * 2 + 1;
         int[] first = new int[outSize], count = new int[outSize];
-        int[][] weights = new int[outSize][];
-        double[] k = new double[(int) Math.ceil(support) * 2 + 1];
+        int[] weights = new int[outSize * maxCount];
+        double[] k = new double[maxCount];
         for (int xx = 0; xx < outSize; xx++) {
             double center = (xx + 0.5) * scale;
             double ww = 0.0;
@@ -45,21 +53,18 @@ public final class PillowBicubic {
                 k[x] = w;
                 ww += w;
             }
-            int[] fixed = new int[xmax];
             for (int x = 0; x < xmax; x++) {
                 double w = ww != 0.0 ? k[x] / ww : k[x];
-                fixed[x] = w < 0 ? (int) (-0.5 + w * (1 << PRECISION_BITS)) : (int) (0.5 + w * (1 << PRECISION_BITS));
+                weights[xx * maxCount + x] = w < 0 ? (int) (-0.5 + w * (1 << PRECISION_BITS)) : (int) (0.5 + w * (1 << PRECISION_BITS));
             }
             first[xx] = xmin;
             count[xx] = xmax;
-            weights[xx] = fixed;
         }
-        return new Coefficients(first, count, weights);
+        return new Coefficients(first, count, maxCount, weights);
     }
 
     private static int clip8(int acc) {
-        int v = acc >> PRECISION_BITS;
-        return v < 0 ? 0 : Math.min(v, 255);
+        return Math.max(0, Math.min(acc >> PRECISION_BITS, 255));
     }
 
     /**
@@ -71,47 +76,77 @@ public final class PillowBicubic {
             throw new IllegalArgumentException("pixel buffer holds " + src.length + " bytes, not " + width + "x" + height + "x" + channels);
         }
         if (newWidth <= 0 || newHeight <= 0) throw new IllegalArgumentException("target size must be positive: " + newWidth + "x" + newHeight);
-        byte[] cur = src;
-        int w = width;
-        if (newWidth != width) {
-            cur = horizontal(cur, width, height, channels, newWidth);
-            w = newWidth;
-        }
-        if (newHeight != height) cur = vertical(cur, w, height, channels, newHeight);
-        return cur == src ? src.clone() : cur;
+        if (newWidth == width && newHeight == height) return src.clone();
+        if (newHeight == height) return toBytes(horizontal(src, width, height, channels, newWidth));
+        // The horizontal result (or the input) goes to the vertical pass as ints: its loop is then int-only,
+        // which C2 vectorises, where byte loads widened to int are not (JDK 17).
+        int[] rows = newWidth != width ? horizontal(src, width, height, channels, newWidth) : toInts(src);
+        return vertical(rows, newWidth, height, channels, newHeight);
     }
 
-    private static byte[] horizontal(byte[] in, int width, int height, int channels, int newWidth) {
+    private static int[] toInts(byte[] b) {
+        int[] out = new int[b.length];
+        for (int i = 0; i < b.length; i++) out[i] = b[i] & 0xff;
+        return out;
+    }
+
+    private static byte[] toBytes(int[] v) {
+        byte[] out = new byte[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = (byte) v[i];
+        return out;
+    }
+
+    /** The horizontal pass; its values are already clipped to 0..255, as Pillow's uint8 intermediate image. */
+    private static int[] horizontal(byte[] in, int width, int height, int channels, int newWidth) {
         Coefficients c = coefficients(width, newWidth);
-        byte[] out = new byte[newWidth * height * channels];
+        int[] first = c.first(), count = c.count(), weights = c.weights();
+        int maxCount = c.maxCount();
+        int[] out = new int[newWidth * height * channels];
         for (int y = 0; y < height; y++) {
-            int rowIn = y * width * channels, rowOut = y * newWidth * channels;
+            int rowIn = y * width * channels, o = y * newWidth * channels;
             for (int xx = 0; xx < newWidth; xx++) {
-                int[] k = c.weights()[xx];
-                int base = rowIn + c.first()[xx] * channels;
-                for (int ch = 0; ch < channels; ch++) {
-                    int acc = 1 << (PRECISION_BITS - 1);
-                    for (int x = 0; x < k.length; x++) acc += (in[base + x * channels + ch] & 0xff) * k[x];
-                    out[rowOut + xx * channels + ch] = (byte) clip8(acc);
+                int kk = xx * maxCount, n = count[xx], p = rowIn + first[xx] * channels;
+                if (channels == 3) {
+                    // RGB, the case CLIP meets: one pass over the taps with three accumulators.
+                    int r = HALF, g = HALF, b = HALF;
+                    for (int x = 0; x < n; x++, p += 3) {
+                        int k = weights[kk + x];
+                        r += (in[p] & 0xff) * k;
+                        g += (in[p + 1] & 0xff) * k;
+                        b += (in[p + 2] & 0xff) * k;
+                    }
+                    out[o++] = clip8(r);
+                    out[o++] = clip8(g);
+                    out[o++] = clip8(b);
+                } else {
+                    for (int ch = 0; ch < channels; ch++) {
+                        int acc = HALF;
+                        for (int x = 0; x < n; x++) acc += (in[p + x * channels + ch] & 0xff) * weights[kk + x];
+                        out[o++] = clip8(acc);
+                    }
                 }
             }
         }
         return out;
     }
 
-    private static byte[] vertical(byte[] in, int width, int height, int channels, int newHeight) {
+    /** The vertical pass, row by row: each tap adds a whole input row (contiguous reads, an int accumulator row). */
+    private static byte[] vertical(int[] in, int width, int height, int channels, int newHeight) {
         Coefficients c = coefficients(height, newHeight);
+        int[] first = c.first(), count = c.count(), weights = c.weights();
+        int maxCount = c.maxCount();
         int stride = width * channels;
         byte[] out = new byte[newHeight * stride];
+        int[] acc = new int[stride];
         for (int yy = 0; yy < newHeight; yy++) {
-            int[] k = c.weights()[yy];
-            int base = c.first()[yy] * stride;
-            int rowOut = yy * stride;
-            for (int i = 0; i < stride; i++) {
-                int acc = 1 << (PRECISION_BITS - 1);
-                for (int y = 0; y < k.length; y++) acc += (in[base + y * stride + i] & 0xff) * k[y];
-                out[rowOut + i] = (byte) clip8(acc);
+            Arrays.fill(acc, HALF);
+            int kk = yy * maxCount;
+            for (int y = 0; y < count[yy]; y++) {
+                int k = weights[kk + y], base = (first[yy] + y) * stride;
+                for (int i = 0; i < stride; i++) acc[i] += in[base + i] * k;
             }
+            int rowOut = yy * stride;
+            for (int i = 0; i < stride; i++) out[rowOut + i] = (byte) clip8(acc[i]);
         }
         return out;
     }

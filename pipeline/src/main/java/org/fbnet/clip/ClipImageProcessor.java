@@ -150,22 +150,35 @@ public final class ClipImageProcessor implements Serializable {
             top = oh > h ? -((oh - h + 1) / 2) : Math.floorDiv(h - oh, 2);
             left = ow > w ? -((ow - w + 1) / 2) : Math.floorDiv(w - ow, 2);
         }
-        double rescale = config.doRescale() ? config.rescaleFactor() : 1.0;
-        float[] mean = config.imageMean(), std = config.imageStd();
+        float[][] value = channelValues();
         int plane = oh * ow;
-        for (int y = 0; y < oh; y++) {
-            int sy = y + top;
-            for (int x = 0; x < ow; x++) {
-                int sx = x + left;
-                boolean inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
-                for (int c = 0; c < 3; c++) {
-                    int u8 = inside ? px[(sy * w + sx) * 3 + c] & 0xff : 0;
-                    // float64 multiply then cast, as numpy does for uint8 * python float, then float32 normalise.
-                    float v = config.doRescale() ? (float) (u8 * rescale) : (float) u8;
-                    if (config.doNormalize()) v = (v - mean[c]) / std[c];
-                    out[offset + c * plane + y * ow + x] = v;
+        for (int c = 0; c < 3; c++) {
+            float[] v = value[c];
+            int o = offset + c * plane;
+            for (int y = 0; y < oh; y++) {
+                int sy = y + top;
+                for (int x = 0; x < ow; x++) {
+                    int sx = x + left;
+                    boolean inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
+                    out[o++] = v[inside ? px[(sy * w + sx) * 3 + c] & 0xff : 0];
                 }
             }
         }
+    }
+
+    /** What each 8-bit value of each channel becomes after rescale and normalise: a table, since there are only 256. */
+    private float[][] channelValues() {
+        double rescale = config.doRescale() ? config.rescaleFactor() : 1.0;
+        float[] mean = config.imageMean(), std = config.imageStd();
+        float[][] value = new float[3][256];
+        for (int c = 0; c < 3; c++) {
+            for (int u8 = 0; u8 < 256; u8++) {
+                // float64 multiply then cast, as numpy does for uint8 * python float, then float32 normalise.
+                float v = config.doRescale() ? (float) (u8 * rescale) : (float) u8;
+                if (config.doNormalize()) v = (v - mean[c]) / std[c];
+                value[c][u8] = v;
+            }
+        }
+        return value;
     }
 }

@@ -58,7 +58,7 @@ final class PngDecoder {
         if (depth != 8 || interlace != 0 || channels == 0 || compression != 0 || filter != 0) return null;
         if (width == 0 || height == 0) throw chunks.corrupt("IHDR gives an empty image (" + width + "x" + height + ")");
         if (width * height * Math.max(3, channels) > Integer.MAX_VALUE - 16) {
-            throw chunks.corrupt("a " + width + "x" + height + " image is too large to decode in one array");
+            throw new InputDataException(source + ": a " + width + "x" + height + " PNG is too large to decode into one array");
         }
         int w = (int) width, h = (int) height;
         byte[] palette = null;
@@ -69,7 +69,8 @@ final class PngDecoder {
                 if (!chunks.next()) throw chunks.corrupt("the file ends before any IDAT chunk");
                 if (chunks.type == IDAT) break;
                 if (chunks.type == IEND) throw chunks.corrupt("IEND comes before any IDAT chunk");
-                if (chunks.type == PLTE) {
+                // Other colour types may carry a suggested palette, which Pillow's convert("RGB") does not use.
+                if (chunks.type == PLTE && colour == PALETTE) {
                     if (chunks.length % 3 != 0 || chunks.length == 0 || chunks.length > 3 * 256) {
                         throw chunks.corrupt("PLTE holds " + chunks.length + " bytes, not 3 per entry for 1 to 256 entries");
                     }
@@ -117,10 +118,9 @@ final class PngDecoder {
             if (n > 0) continue;
             if (inflater.finished()) throw chunks.corrupt("the image data ends in row " + y + " of " + h);
             if (inflater.needsDictionary()) throw chunks.corrupt("the image data asks for a preset zlib dictionary");
-            if (inflater.needsInput()) {
-                if (!chunks.next() || chunks.type != IDAT) throw chunks.corrupt("the IDAT chunks end in row " + y + " of " + h);
-                inflater.setInput(chunks.png, chunks.dataStart, chunks.length);
-            }
+            if (!inflater.needsInput()) throw chunks.corrupt("zlib stopped in row " + y + " of " + h + " without reporting why");
+            if (!chunks.next() || chunks.type != IDAT) throw chunks.corrupt("the IDAT chunks end in row " + y + " of " + h);
+            inflater.setInput(chunks.png, chunks.dataStart, chunks.length);
         }
     }
 

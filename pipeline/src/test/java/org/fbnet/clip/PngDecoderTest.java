@@ -128,6 +128,12 @@ class PngDecoderTest {
     }
 
     @Test
+    void suggestedPaletteOfAnRgbImageIsIgnored() {
+        byte[] png = png(2, 1, 1, 8, 0, rows(new byte[] {0, 7, 8, 9}), chunk("PLTE", new byte[] {1, 2, 3, 4}));
+        assertArrayEquals(new byte[] {7, 8, 9}, PngDecoder.decode(png, "rgb.png").rgb());
+    }
+
+    @Test
     void leavesOtherFormatsDepthsAndInterlacingToTheGeneralPath() {
         byte[] row = rows(new byte[] {0, 1, 2, 3, 4, 5, 6});
         assertNull(PngDecoder.decode("GIF89a....".getBytes(StandardCharsets.US_ASCII), "x.gif"));

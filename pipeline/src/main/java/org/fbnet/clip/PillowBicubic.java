@@ -9,6 +9,8 @@ import java.util.Arrays;
  * fixed-point with 22 fractional bits, and the horizontal pass is clipped to uint8 before the vertical
  * one. CLIP's features were computed from Pillow's pixels, so anything else shifts pixels by up to ~100
  * levels on downscaled images (CLIP-SPEC.md section 6).
+ * <p>The arithmetic is Pillow's, integer for integer; only the loop order differs (integer sums do not
+ * depend on it), so that the JIT can vectorise both passes: see {@link #pass}.
  */
 public final class PillowBicubic {
     private static final int PRECISION_BITS = 32 - 8 - 2;

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * one. CLIP's features were computed from Pillow's pixels, so anything else shifts pixels by up to ~100
  * levels on downscaled images (CLIP-SPEC.md section 6).
  * <p>The arithmetic is Pillow's, integer for integer; only the loop order differs (integer sums do not
- * depend on it), so that the JIT can vectorise both passes: see {@link #pass}.
+ * depend on it), so that the JIT can vectorise both passes (see {@code pass}).
  */
 public final class PillowBicubic {
     private static final int PRECISION_BITS = 32 - 8 - 2;

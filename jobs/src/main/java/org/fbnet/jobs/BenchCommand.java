@@ -24,6 +24,7 @@ public final class BenchCommand implements Command {
                 new ClipBenchmark(),
                 new IngestBenchmark(),
                 new PcaBenchmark(),
+                new PreprocessBenchmark(),
                 new RidgeBenchmark(),
                 new SynthBenchmark(),
                 new TrainBenchmark())) {

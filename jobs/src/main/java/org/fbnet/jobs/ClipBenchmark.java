@@ -138,7 +138,7 @@ final class ClipBenchmark implements BenchCommand.Benchmark {
     }
 
     /** NSD-sized (425x425) PNGs with smooth structure plus noise, written once. */
-    private static List<byte[]> writePngs(Path dir, int n) throws Exception {
+    static List<byte[]> writePngs(Path dir, int n) throws Exception {
         Files.createDirectories(dir);
         List<byte[]> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

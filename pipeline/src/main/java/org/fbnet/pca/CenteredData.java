@@ -20,13 +20,21 @@ interface CenteredData extends AutoCloseable {
     double totalVariance();
 
     /**
-     * One pass with Q (columns x l, row-major floats): returns Z = A^T A Q (columns x l, null when
-     * not wanted) and G = (AQ)^T (AQ) (l x l, row-major doubles).
+     * One pass with Q (columns x l, C-order float, not modified): returns Z = A^T A Q (columns x l,
+     * C-order float, the caller's to close; null when not wanted) and G = (AQ)^T (AQ) (l x l,
+     * row-major doubles).
      */
-    Pass pass(float[] q, int l, boolean wantZ);
+    Pass pass(INDArray q, boolean wantZ);
 
-    /** The result of one pass. */
-    record Pass(INDArray z, double[] g) { }
+    /** The result of one pass, and where its time went. */
+    record Pass(INDArray z, double[] g, Times times) { }
+
+    /** Seconds spent in each product of a pass (summed over tasks on Spark, so CPU-like time). */
+    record Times(double y, double z, double g) {
+        Times plus(Times o) {
+            return new Times(y + o.y, z + o.z, g + o.g);
+        }
+    }
 
     /** Releases cached blocks. */
     @Override

@@ -99,13 +99,11 @@ final class LocalData implements CenteredData {
     @Override public double totalVariance() { return totalVariance; }
 
     @Override
-    public Pass pass(float[] q, int l, boolean wantZ) {
-        INDArray qm = BlockProducts.matrix(q, columns(), l);
-        INDArray z = wantZ ? Nd4j.create(DataType.FLOAT, new long[] {columns(), l}, 'f') : null;
-        double[] g = new double[l * l];
-        BlockProducts.accumulate(a, qm, z, g);
-        qm.close();
-        return new Pass(z, g);
+    public Pass pass(INDArray q, boolean wantZ) {
+        try (BlockProducts products = new BlockProducts(q, (int) rows(), wantZ)) {
+            products.add(a);
+            return new Pass(products.z(), products.g(), products.times());
+        }
     }
 
     @Override

@@ -1,0 +1,33 @@
+package org.fbnet.pca;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link Blas} through ND4J's own operations, for backends without OpenBLAS (CUDA). The triangular
+ * solve multiplies by the inverted triangle (one GEMM), since ND4J exposes no trsm.
+ */
+final class Nd4jBlas implements Blas {
+    @Override
+    public void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, double alpha, double beta) {
+        Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+    }
+
+    @Override
+    public void gram(INDArray x, INDArray g) {
+        Nd4j.gemm(x, x, g, true, false, 1.0, 0.0);
+    }
+
+    @Override
+    public void solveRightUpper(INDArray x, INDArray r) {
+        int n = (int) r.rows();
+        BlasArgs.check(r.columns() == n && x.columns() == n, "solveRightUpper", x, r);
+        double[] inv = DenseLinalg.invertUpper(r.castTo(DataType.DOUBLE).dup('c').data().asDouble(), n);
+        INDArray rinv = Nd4j.create(inv, new long[] {n, n}, 'c').castTo(x.dataType());
+        INDArray product = x.mmul(rinv);
+        x.assign(product);
+        product.close();
+        rinv.close();
+    }
+}

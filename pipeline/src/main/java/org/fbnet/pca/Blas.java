@@ -1,12 +1,11 @@
 package org.fbnet.pca;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 /**
- * The three dense kernels of randomized PCA on row-major ND4J matrices, writing into outputs the
- * caller allocated: a GEMM, a Gram matrix and a right triangular solve.
+ * The dense kernels of randomized PCA on row-major ND4J matrices, writing into outputs the caller
+ * allocated: a GEMM, a Gram matrix, a right triangular solve and a sum of squares.
  * <p>Operands are C-order matrices whose rows may be strided (row-block views of a larger matrix),
  * all of one data type (float or double). {@link #get} picks OpenBLAS's CBLAS called directly on
  * ND4J's CPU backend: ND4J's own {@code mmul}/{@code gemm} compute into an F-order temporary and
@@ -23,6 +22,9 @@ interface Blas {
 
     /** X = X R^-1 in place, for R upper triangular with a nonzero diagonal (cols x cols). */
     void solveRightUpper(INDArray x, INDArray r);
+
+    /** The sum of the squares of a float matrix's entries, accumulated in double. */
+    double sumOfSquares(INDArray x);
 
     /** The kernels for the running ND4J backend: direct OpenBLAS on the CPU, ND4J's otherwise. */
     static Blas get() {

@@ -15,11 +15,17 @@ final class DenseLinalg {
     private static final Logger LOG = LoggerFactory.getLogger(DenseLinalg.class);
 
     /**
-     * Cholesky gives up on a column whose pivot is at most this fraction of its squared norm: its
-     * angle to the previous columns' span is below 1e-6 rad, and CholeskyQR2 is only accurate while
-     * the condition number stays below about 1e7 (the inverse square root of the double epsilon).
+     * CholeskyQR2 gives up on a column whose Cholesky pivot is at most this fraction of its squared
+     * norm (its angle to the previous columns' span is below 1e-6 rad): it is only accurate while
+     * the condition number stays below about 1e7, the inverse square root of the double epsilon.
      */
     static final double MIN_RELATIVE_PIVOT = 1e-12;
+
+    /**
+     * The single CholeskyQR step with a float solve gives up earlier (angle below 1e-5 rad): its
+     * result departs from orthonormal by about cond x 6e-8, which must stay well below 1.
+     */
+    static final double MIN_RELATIVE_PIVOT_FLOAT_SOLVE = 1e-10;
 
     private DenseLinalg() { }
 
@@ -52,7 +58,7 @@ final class DenseLinalg {
         INDArray w = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'c');
         for (int pass = 0; pass < 2; pass++) {
             blas.gram(x, w);
-            double[] r = cholesky(w.data().asDouble(), n);
+            double[] r = cholesky(w.data().asDouble(), n, MIN_RELATIVE_PIVOT);
             if (r == null || (pass == 1 && !nearIdentity(r, n))) {
                 LOG.info("orthonormalisation of {} x {}: CholeskyQR2 {} in pass {}; using Householder QR", a.rows(), n,
                         r == null ? "met a non-positive pivot (nearly dependent columns)" : "lost orthogonality", pass + 1);
@@ -90,7 +96,7 @@ final class DenseLinalg {
         x.assign(z);
         INDArray w = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'c');
         blas.gram(x, w);
-        double[] r = cholesky(w.data().asDouble(), n);
+        double[] r = cholesky(w.data().asDouble(), n, MIN_RELATIVE_PIVOT_FLOAT_SOLVE);
         w.close();
         if (r == null) {
             LOG.info("orthonormalisation of {} x {}: CholeskyQR met a non-positive pivot (nearly dependent columns); using Householder QR", z.rows(), n);
@@ -121,14 +127,14 @@ final class DenseLinalg {
     /**
      * The upper triangular R with R^T R = W (n x n, row-major, symmetric; the upper triangle is
      * read), row-major with zeros below the diagonal; null when a pivot is at most
-     * {@link #MIN_RELATIVE_PIVOT} of its diagonal entry (or not a number).
+     * {@code minRelativePivot} times its diagonal entry (or not a number).
      */
-    static double[] cholesky(double[] w, int n) {
+    static double[] cholesky(double[] w, int n, double minRelativePivot) {
         double[] r = new double[n * n];
         for (int j = 0; j < n; j++) {
             double s = w[j * n + j];
             for (int k = 0; k < j; k++) s -= r[k * n + j] * r[k * n + j];
-            if (!(s > MIN_RELATIVE_PIVOT * w[j * n + j])) return null;
+            if (!(s > minRelativePivot * w[j * n + j])) return null;
             double d = Math.sqrt(s);
             r[j * n + j] = d;
             for (int i = j + 1; i < n; i++) {

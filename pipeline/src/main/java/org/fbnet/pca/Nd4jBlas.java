@@ -30,4 +30,12 @@ final class Nd4jBlas implements Blas {
         product.close();
         rinv.close();
     }
+
+    @Override
+    public double sumOfSquares(INDArray x) {
+        INDArray d = x.castTo(DataType.DOUBLE);
+        double norm = d.norm2Number().doubleValue();
+        if (d != x) d.close();
+        return norm * norm;
+    }
 }

@@ -7,6 +7,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasUpper;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dsdot;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dsyrk;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dtrsm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
@@ -76,6 +77,20 @@ final class OpenBlas implements Blas {
         } else {
             throw BlasArgs.types("solveRightUpper", x, r);
         }
+    }
+
+    @Override
+    public double sumOfSquares(INDArray x) {
+        BlasArgs.check(x.dataType() == DataType.FLOAT, "sumOfSquares (float)", x);
+        int rows = (int) x.rows(), cols = (int) x.columns(), ld = BlasArgs.ld(x);
+        FloatPointer p = floats(x);
+        if (ld == cols && (long) rows * cols <= Integer.MAX_VALUE) return cblas_dsdot(rows * cols, p, 1, p, 1);
+        double s = 0;
+        for (int i = 0; i < rows; i++) {
+            FloatPointer row = new FloatPointer(p).position((long) i * ld);
+            s += cblas_dsdot(cols, row, 1, row, 1);
+        }
+        return s;
     }
 
     /** Copies the upper triangle of a contiguous n x n matrix onto its lower one. */

@@ -159,41 +159,45 @@ public final class RandomizedPca {
         DenseLinalg.SymmetricEigen g = DenseLinalg.symmetricEigen(p.g(), l);
         int rank = 0;
         while (rank < l && g.values()[rank] > 1e-12 * g.values()[0]) rank++;
-        INDArray comps = Nd4j.create(DataType.DOUBLE, new long[] {k, d}, 'c');
+        // The components are (V: l x k)^T Z^T, or V^T Q^T: one GEMM in double, since V undoes
+        // Z's conditioning (cond(Z) ~ lambda_1 / lambda_l) and a float product would lose that
+        // factor in the smaller components' directions.
+        INDArray vm = Nd4j.create(DataType.DOUBLE, new long[] {l, k}, 'c');
         double[] values;
+        INDArray right;
         if (rank >= k && g.values()[0] > 0) {
+            // T = V_G Lambda_G^(-1/2) (l x rank), so B^T = Z T and B B^T = T^T (Z^T Z) T.
             double[] t = new double[l * rank];
             for (int r = 0; r < l; r++) for (int c = 0; c < rank; c++) t[r * rank + c] = g.vectors()[r][c] / Math.sqrt(g.values()[c]);
             INDArray tm = Nd4j.create(t, new long[] {l, rank}, 'c');
             INDArray zd = Nd4j.create(DataType.DOUBLE, new long[] {d, l}, 'c');
             zd.assign(p.z());
-            INDArray bt = Nd4j.create(DataType.DOUBLE, new long[] {d, rank}, 'c');
-            blas.gemm(zd, false, tm, false, bt, 1.0, 0.0);                          // d x rank: B^T
-            zd.close();
-            INDArray m = Nd4j.create(DataType.DOUBLE, new long[] {rank, rank}, 'c');
-            blas.gram(bt, m);                                                       // B B^T
-            DenseLinalg.SymmetricEigen e = DenseLinalg.symmetricEigen(m.data().asDouble(), rank);
-            double[] w = new double[rank * k];
-            for (int r = 0; r < rank; r++) for (int c = 0; c < k; c++) w[r * k + c] = e.vectors()[r][c] / Math.sqrt(Math.max(e.values()[c], Double.MIN_NORMAL));
-            INDArray wm = Nd4j.create(w, new long[] {rank, k}, 'c');
-            blas.gemm(wm, true, bt, true, comps, 1.0, 0.0);                         // k x d: (B^T W S^-1)^T
+            INDArray ztz = Nd4j.create(DataType.DOUBLE, new long[] {l, l}, 'c');
+            blas.gram(zd, ztz);
+            INDArray ztzT = Nd4j.create(DataType.DOUBLE, new long[] {l, rank}, 'c');
+            blas.gemm(ztz, false, tm, false, ztzT, 1.0, 0.0);
+            INDArray bbt = Nd4j.create(DataType.DOUBLE, new long[] {rank, rank}, 'c');
+            blas.gemm(tm, true, ztzT, false, bbt, 1.0, 0.0);
+            DenseLinalg.SymmetricEigen e = DenseLinalg.symmetricEigen(bbt.data().asDouble(), rank);
+            // V = T W S^-1, so that Z V = B^T W S^-1: its columns are B's unit right singular vectors.
+            double[] ws = new double[rank * k];
+            for (int r = 0; r < rank; r++) for (int c = 0; c < k; c++) ws[r * k + c] = e.vectors()[r][c] / Math.sqrt(Math.max(e.values()[c], Double.MIN_NORMAL));
+            INDArray wm = Nd4j.create(ws, new long[] {rank, k}, 'c');
+            blas.gemm(tm, false, wm, false, vm, 1.0, 0.0);
+            for (INDArray x : new INDArray[] {tm, ztz, ztzT, bbt, wm}) x.close();
             values = e.values();
-            tm.close();
-            m.close();
-            wm.close();
-            bt.close();
+            right = zd;
         } else {
-            double[] vk = new double[l * k];
-            for (int r = 0; r < l; r++) for (int c = 0; c < k; c++) vk[r * k + c] = g.vectors()[r][c];
-            INDArray vm = Nd4j.create(vk, new long[] {l, k}, 'c');
-            INDArray qd = Nd4j.create(DataType.DOUBLE, new long[] {d, l}, 'c');
-            qd.assign(q);
-            blas.gemm(vm, true, qd, true, comps, 1.0, 0.0);                         // k x d: (Q V_k)^T
-            qd.close();
-            vm.close();
+            for (int r = 0; r < l; r++) for (int c = 0; c < k; c++) vm.putScalar(r, c, g.vectors()[r][c]);
             values = g.values();
+            right = Nd4j.create(DataType.DOUBLE, new long[] {d, l}, 'c');
+            right.assign(q);
         }
+        INDArray comps = Nd4j.create(DataType.DOUBLE, new long[] {k, d}, 'c');
+        blas.gemm(vm, true, right, true, comps, 1.0, 0.0);
         double[] comp = comps.data().asDouble();
+        right.close();
+        vm.close();
         comps.close();
         return new Ritz(comp, java.util.Arrays.copyOf(values, k));
     }

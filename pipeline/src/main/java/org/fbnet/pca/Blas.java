@@ -5,7 +5,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The dense kernels of randomized PCA on row-major ND4J matrices, writing into outputs the caller
- * allocated: a GEMM, a Gram matrix, a right triangular solve and a sum of squares.
+ * allocated: a GEMM, the Gram matrix of a matrix's rows, a triangular solve and a sum of squares.
  * <p>Operands are C-order matrices whose rows may be strided (row-block views of a larger matrix),
  * all of one data type (float or double). {@link #get} picks OpenBLAS's CBLAS called directly on
  * ND4J's CPU backend: ND4J's own {@code mmul}/{@code gemm} compute into an F-order temporary and
@@ -17,11 +17,11 @@ interface Blas {
     /** C = alpha op(A) op(B) + beta C, where op transposes when asked. */
     void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, double alpha, double beta);
 
-    /** G = X^T X (cols x cols, both triangles filled) for X rows x cols; G's previous content is ignored. */
-    void gram(INDArray x, INDArray g);
+    /** G = X X^T (rows x rows, both triangles filled) for X rows x cols; G's previous content is ignored. */
+    void gramOfRows(INDArray x, INDArray g);
 
-    /** X = X R^-1 in place, for R upper triangular with a nonzero diagonal (cols x cols). */
-    void solveRightUpper(INDArray x, INDArray r);
+    /** X = R^-T X in place, for R upper triangular with a nonzero diagonal (rows x rows). */
+    void solveUpperTransposed(INDArray r, INDArray x);
 
     /** The sum of the squares of a float matrix's entries, accumulated in double. */
     double sumOfSquares(INDArray x);

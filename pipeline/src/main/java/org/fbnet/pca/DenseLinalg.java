@@ -7,16 +7,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The small dense pieces of randomized PCA that run on the driver: an orthonormal basis of a tall
- * matrix (CholeskyQR2 in double, Householder QR when the columns are nearly dependent) and the
- * eigendecomposition of a small symmetric matrix (LAPACK, double).
+ * The small dense pieces of randomized PCA that run on the driver: an orthonormal basis of the rows
+ * of a wide matrix (CholeskyQR in double, Householder QR when the rows are nearly dependent) and
+ * the eigendecomposition of a small symmetric matrix (LAPACK, double).
  */
 final class DenseLinalg {
     private static final Logger LOG = LoggerFactory.getLogger(DenseLinalg.class);
 
     /**
-     * CholeskyQR2 gives up on a column whose Cholesky pivot is at most this fraction of its squared
-     * norm (its angle to the previous columns' span is below 1e-6 rad): it is only accurate while
+     * CholeskyQR2 gives up on a row whose Cholesky pivot is at most this fraction of its squared
+     * norm (its angle to the previous rows' span is below 1e-6 rad): it is only accurate while
      * the condition number stays below about 1e7, the inverse square root of the double epsilon.
      */
     static final double MIN_RELATIVE_PIVOT = 1e-12;
@@ -33,41 +33,42 @@ final class DenseLinalg {
     record SymmetricEigen(double[] values, double[][] vectors) { }
 
     /**
-     * An orthonormal basis of the columns of {@code a} (rows x cols, rows &gt;= cols, any order and
-     * type), as a new C-order double matrix of the same shape; {@code a} is not modified.
+     * An orthonormal basis of the row space of {@code a} (rows x cols, rows &lt;= cols, any order
+     * and type), as the rows of a new C-order double matrix of the same shape; {@code a} is not
+     * modified. (Randomized PCA keeps its thin matrices transposed, l x columns: see
+     * {@link BlockProducts}.)
      * <p>CholeskyQR2 (Fukaya, Nakatsukasa, Yanagisawa and Yamamoto, "CholeskyQR2: a simple and
      * communication-avoiding algorithm for computing a tall-skinny QR factorization", ScalA 2014):
-     * twice, R = chol(X^T X) and X = X R^-1, which is two Gram matrices and two triangular solves,
-     * all level-3 BLAS. On the 38,400 x 310 image case that took about a tenth of the float
-     * Householder QR (LAPACK geqrf, ~1 s) it replaces, once per power iteration, and it is
-     * orthonormal to double precision as long as cond(a) stays below ~1e7. When Cholesky meets a
-     * pivot at most {@link #MIN_RELATIVE_PIVOT} of its column's squared norm (numerically dependent
-     * columns: rank-deficient data, repeated rows), or the second pass's R is not close to the
-     * identity, Householder QR (geqrf, double) gives the basis instead: it stays orthonormal for any
-     * input.
+     * twice, R = chol(X X^T) and X = R^-T X, which is two Gram matrices and two triangular solves,
+     * all level-3 BLAS. On the 310 x 38,400 image case that took 0.4 s against ~1 s for the float
+     * Householder QR (LAPACK geqrf) it replaces, and it is orthonormal to double precision as long
+     * as cond(a) stays below ~1e7. When Cholesky meets a pivot at most {@link #MIN_RELATIVE_PIVOT}
+     * of its row's squared norm (numerically dependent rows: rank-deficient data, repeated rows),
+     * or the second pass's R is not close to the identity, Householder QR (geqrf, double) gives the
+     * basis instead: it stays orthonormal for any input.
      */
-    static INDArray orthonormalColumns(INDArray a) {
-        return orthonormalColumns(a, Blas.get());
+    static INDArray orthonormalRows(INDArray a) {
+        return orthonormalRows(a, Blas.get());
     }
 
-    static INDArray orthonormalColumns(INDArray a, Blas blas) {
-        if (a.rows() < a.columns()) throw new IllegalArgumentException("QR of a wide matrix " + a.rows() + " x " + a.columns());
-        int n = (int) a.columns();
-        INDArray x = Nd4j.create(DataType.DOUBLE, new long[] {a.rows(), n}, 'c');
+    static INDArray orthonormalRows(INDArray a, Blas blas) {
+        if (a.rows() > a.columns()) throw new IllegalArgumentException("LQ of a tall matrix " + a.rows() + " x " + a.columns());
+        int n = (int) a.rows();
+        INDArray x = Nd4j.create(DataType.DOUBLE, new long[] {n, a.columns()}, 'c');
         x.assign(a);
         INDArray w = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'c');
         for (int pass = 0; pass < 2; pass++) {
-            blas.gram(x, w);
+            blas.gramOfRows(x, w);
             double[] r = cholesky(w.data().asDouble(), n, MIN_RELATIVE_PIVOT);
             if (r == null || (pass == 1 && !nearIdentity(r, n))) {
-                LOG.info("orthonormalisation of {} x {}: CholeskyQR2 {} in pass {}; using Householder QR", a.rows(), n,
-                        r == null ? "met a non-positive pivot (nearly dependent columns)" : "lost orthogonality", pass + 1);
+                LOG.info("orthonormalisation of {} x {}: CholeskyQR2 {} in pass {}; using Householder QR", n, a.columns(),
+                        r == null ? "met a non-positive pivot (nearly dependent rows)" : "lost orthogonality", pass + 1);
                 x.close();
                 w.close();
-                return householder(a);
+                return householderRows(a);
             }
             INDArray rm = Nd4j.create(r, new long[] {n, n}, 'c');
-            blas.solveRightUpper(x, rm);
+            blas.solveUpperTransposed(rm, x);
             rm.close();
         }
         w.close();
@@ -75,51 +76,52 @@ final class DenseLinalg {
     }
 
     /**
-     * Replaces the columns of a float matrix (rows x cols, C order, rows &gt;= cols), in place, by
-     * an orthonormal basis of their span, to about cond(z) times float precision: one CholeskyQR
-     * step with the Gram matrix and its Cholesky factor in double and the triangular solve in
-     * float. Meant for the power iterations, where the basis only has to stay well conditioned;
-     * it costs a third of {@link #orthonormalColumns} and needs no double copy of the result.
-     * Falls back to Householder QR as that does. Returns {@code z}.
+     * Replaces the rows of a float matrix (rows x cols, C order, not a view, rows &lt;= cols), in
+     * place, by an orthonormal basis of their span, to about cond(z) times float precision: one
+     * CholeskyQR step with the Gram matrix and its Cholesky factor in double and the triangular
+     * solve in float. Meant for the power iterations, where the basis only has to stay well
+     * conditioned; it costs under half of {@link #orthonormalRows} and makes no double copy of the
+     * result. Falls back to Householder QR (below relative pivot
+     * {@link #MIN_RELATIVE_PIVOT_FLOAT_SOLVE}). Returns {@code z}.
      */
-    static INDArray orthonormaliseInPlace(INDArray z) {
-        return orthonormaliseInPlace(z, Blas.get());
+    static INDArray orthonormaliseRowsInPlace(INDArray z) {
+        return orthonormaliseRowsInPlace(z, Blas.get());
     }
 
-    static INDArray orthonormaliseInPlace(INDArray z, Blas blas) {
+    static INDArray orthonormaliseRowsInPlace(INDArray z, Blas blas) {
         if (z.dataType() != DataType.FLOAT || z.ordering() != 'c' || z.isView()) {
             throw new IllegalArgumentException("expected a C-order float matrix that is not a view, got " + z.dataType() + " " + z.ordering());
         }
-        if (z.rows() < z.columns()) throw new IllegalArgumentException("QR of a wide matrix " + z.rows() + " x " + z.columns());
-        int n = (int) z.columns();
-        INDArray x = Nd4j.create(DataType.DOUBLE, new long[] {z.rows(), n}, 'c');
+        if (z.rows() > z.columns()) throw new IllegalArgumentException("LQ of a tall matrix " + z.rows() + " x " + z.columns());
+        int n = (int) z.rows();
+        INDArray x = Nd4j.create(DataType.DOUBLE, new long[] {n, z.columns()}, 'c');
         x.assign(z);
         INDArray w = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'c');
-        blas.gram(x, w);
+        blas.gramOfRows(x, w);
+        x.close();
         double[] r = cholesky(w.data().asDouble(), n, MIN_RELATIVE_PIVOT_FLOAT_SOLVE);
         w.close();
         if (r == null) {
-            LOG.info("orthonormalisation of {} x {}: CholeskyQR met a non-positive pivot (nearly dependent columns); using Householder QR", z.rows(), n);
-            INDArray h = householder(x);
+            LOG.info("orthonormalisation of {} x {}: CholeskyQR met a non-positive pivot (nearly dependent rows); using Householder QR", n, z.columns());
+            INDArray h = householderRows(z);
             z.assign(h);
             h.close();
         } else {
             INDArray rf = Nd4j.create(r, new long[] {n, n}, 'c').castTo(DataType.FLOAT);
-            blas.solveRightUpper(z, rf);
+            blas.solveUpperTransposed(rf, z);
             rf.close();
         }
-        x.close();
         return z;
     }
 
-    /** Orthonormal columns by Householder QR (LAPACK geqrf, which ND4J follows with orgqr), double. */
-    static INDArray householder(INDArray a) {
-        INDArray q = Nd4j.create(DataType.DOUBLE, a.shape(), 'f');
-        q.assign(a);
-        INDArray r = Nd4j.create(DataType.DOUBLE, new long[] {a.columns(), a.columns()}, 'f');
+    /** Orthonormal rows spanning a's rows, by Householder QR of a^T (LAPACK geqrf, which ND4J follows with orgqr), double. */
+    static INDArray householderRows(INDArray a) {
+        INDArray q = Nd4j.create(DataType.DOUBLE, new long[] {a.columns(), a.rows()}, 'f');
+        q.assign(a.transpose());
+        INDArray r = Nd4j.create(DataType.DOUBLE, new long[] {a.rows(), a.rows()}, 'f');
         Nd4j.getBlasWrapper().lapack().geqrf(q, r);
         r.close();
-        INDArray c = q.dup('c');
+        INDArray c = q.transpose().dup('c');
         q.close();
         return c;
     }

@@ -110,10 +110,10 @@ final class LocalData implements CenteredData {
     @Override public double totalVariance() { return totalVariance; }
 
     @Override
-    public Pass pass(INDArray q, boolean wantZ) {
-        try (BlockProducts products = new BlockProducts(q, (int) rows(), wantZ)) {
+    public Pass pass(INDArray qt, boolean wantZ) {
+        try (BlockProducts products = new BlockProducts(qt, (int) rows(), wantZ)) {
             products.add(a);
-            return new Pass(products.z(), products.g(), products.times());
+            return new Pass(products.zt(), products.g(), products.times());
         }
     }
 

@@ -15,17 +15,17 @@ final class Nd4jBlas implements Blas {
     }
 
     @Override
-    public void gram(INDArray x, INDArray g) {
-        Nd4j.gemm(x, x, g, true, false, 1.0, 0.0);
+    public void gramOfRows(INDArray x, INDArray g) {
+        Nd4j.gemm(x, x, g, false, true, 1.0, 0.0);
     }
 
     @Override
-    public void solveRightUpper(INDArray x, INDArray r) {
+    public void solveUpperTransposed(INDArray r, INDArray x) {
         int n = (int) r.rows();
-        BlasArgs.check(r.columns() == n && x.columns() == n, "solveRightUpper", x, r);
+        BlasArgs.check(r.columns() == n && x.rows() == n, "solveUpperTransposed", r, x);
         double[] inv = DenseLinalg.invertUpper(r.castTo(DataType.DOUBLE).dup('c').data().asDouble(), n);
         INDArray rinv = Nd4j.create(inv, new long[] {n, n}, 'c').castTo(x.dataType());
-        INDArray product = x.mmul(rinv);
+        INDArray product = rinv.transpose().mmul(x);
         x.assign(product);
         product.close();
         rinv.close();

@@ -1,8 +1,8 @@
 package org.fbnet.pca;
 
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasLeft;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNonUnit;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRight;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasUpper;
@@ -52,30 +52,30 @@ final class OpenBlas implements Blas {
     }
 
     @Override
-    public void gram(INDArray x, INDArray g) {
-        int n = (int) x.columns(), k = (int) x.rows();
-        BlasArgs.check(g.rows() == n && g.columns() == n, "gram", x, g);
+    public void gramOfRows(INDArray x, INDArray g) {
+        int n = (int) x.rows(), k = (int) x.columns();
+        BlasArgs.check(g.rows() == n && g.columns() == n, "gramOfRows", x, g);
         // syrk fills the upper triangle at half a GEMM's cost; the caller wants both.
         if (BlasArgs.sameType(DataType.FLOAT, x, g)) {
-            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, n, k, 1f, floats(x), BlasArgs.ld(x), 0f, floats(g), BlasArgs.ld(g));
+            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, k, 1f, floats(x), BlasArgs.ld(x), 0f, floats(g), BlasArgs.ld(g));
         } else if (BlasArgs.sameType(DataType.DOUBLE, x, g)) {
-            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, k, 1.0, doubles(x), BlasArgs.ld(x), 0.0, doubles(g), BlasArgs.ld(g));
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, k, 1.0, doubles(x), BlasArgs.ld(x), 0.0, doubles(g), BlasArgs.ld(g));
         } else {
-            throw BlasArgs.types("gram", x, g);
+            throw BlasArgs.types("gramOfRows", x, g);
         }
         mirrorUpper(g, n);
     }
 
     @Override
-    public void solveRightUpper(INDArray x, INDArray r) {
+    public void solveUpperTransposed(INDArray r, INDArray x) {
         int m = (int) x.rows(), n = (int) x.columns();
-        BlasArgs.check(r.rows() == n && r.columns() == n, "solveRightUpper", x, r);
+        BlasArgs.check(r.rows() == m && r.columns() == m, "solveUpperTransposed", r, x);
         if (BlasArgs.sameType(DataType.FLOAT, x, r)) {
-            cblas_strsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, m, n, 1f, floats(r), BlasArgs.ld(r), floats(x), BlasArgs.ld(x));
+            cblas_strsm(CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, m, n, 1f, floats(r), BlasArgs.ld(r), floats(x), BlasArgs.ld(x));
         } else if (BlasArgs.sameType(DataType.DOUBLE, x, r)) {
-            cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, m, n, 1.0, doubles(r), BlasArgs.ld(r), doubles(x), BlasArgs.ld(x));
+            cblas_dtrsm(CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, m, n, 1.0, doubles(r), BlasArgs.ld(r), doubles(x), BlasArgs.ld(x));
         } else {
-            throw BlasArgs.types("solveRightUpper", x, r);
+            throw BlasArgs.types("solveUpperTransposed", r, x);
         }
     }
 
@@ -95,7 +95,7 @@ final class OpenBlas implements Blas {
 
     /** Copies the upper triangle of a contiguous n x n matrix onto its lower one. */
     private static void mirrorUpper(INDArray g, int n) {
-        BlasArgs.check(BlasArgs.ld(g) == n, "gram (contiguous output)", g);
+        BlasArgs.check(BlasArgs.ld(g) == n, "gramOfRows (contiguous output)", g);
         if (g.dataType() == DataType.FLOAT) {
             FloatPointer p = floats(g);
             float[] v = new float[n * n];

@@ -15,10 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Centered data as a cached RDD of row blocks: each pass broadcasts Q, every partition multiplies
- * its blocks and returns one columns x l partial, and the driver adds the partials.
+ * its blocks and returns one l x columns partial (Z^T), and the driver adds the partials.
  * <p>Partials are collected and added in partition order (not with {@code treeAggregate}, whose
  * merge order follows task completion), so equal inputs and seeds give bit-identical models.
- * The driver holds one partial per partition: partitions x columns x l floats per pass.
+ * The driver holds one partial per partition: partitions x l x columns floats per pass.
  */
 final class SparkData implements CenteredData {
     private final JavaRDD<Block> blocks;
@@ -148,14 +148,14 @@ final class SparkData implements CenteredData {
     @Override public double totalVariance() { return totalVariance; }
 
     @Override
-    public Pass pass(INDArray q, boolean wantZ) {
+    public Pass pass(INDArray qt, boolean wantZ) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
-        final int l = (int) q.columns();
-        Broadcast<float[]> qb = jsc.broadcast(q.dup('c').data().asFloat());
+        final int l = (int) qt.rows();
+        Broadcast<float[]> qb = jsc.broadcast(qt.dup('c').data().asFloat());
         final int d = columns;
         final int maxRows = blockRows;
         List<Partial> partials = blocks.mapPartitions(it -> {
-            INDArray qm = Nd4j.create(qb.value(), new long[] {d, l}, 'c');
+            INDArray qm = Nd4j.create(qb.value(), new long[] {l, d}, 'c');
             try (BlockProducts products = new BlockProducts(qm, maxRows, wantZ)) {
                 while (it.hasNext()) {
                     Block b = it.next();
@@ -163,7 +163,7 @@ final class SparkData implements CenteredData {
                     products.add(a);
                     a.close();
                 }
-                INDArray z = products.z();
+                INDArray z = products.zt();
                 float[] zf = z == null ? null : z.data().asFloat();
                 if (z != null) z.close();
                 CenteredData.Times t = products.times();
@@ -185,7 +185,7 @@ final class SparkData implements CenteredData {
         if (z != null) {
             float[] zf = new float[z.length];
             for (int i = 0; i < z.length; i++) zf[i] = (float) z[i];
-            zm = Nd4j.create(zf, new long[] {d, l}, 'c');
+            zm = Nd4j.create(zf, new long[] {l, d}, 'c');
         }
         return new Pass(zm, g, times);
     }

@@ -92,19 +92,19 @@ class BlasTest {
 
     @ParameterizedTest
     @MethodSource("implementations")
-    void gramIsXTransposeXWithBothTriangles(Blas blas) {
+    void gramOfRowsIsXXTransposeWithBothTriangles(Blas blas) {
         Random rnd = new Random(3);
-        double[][] x = random(40, 9, rnd);
+        double[][] x = random(9, 40, rnd);
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             INDArray g = Nd4j.ones(type, 9, 9);
-            blas.gram(nd(x, type), g);
-            assertClose(times(transpose(x), x), g, type == DataType.FLOAT ? 1e-5 : 1e-12);
+            blas.gramOfRows(nd(x, type), g);
+            assertClose(times(x, transpose(x)), g, type == DataType.FLOAT ? 1e-5 : 1e-12);
         }
     }
 
     @ParameterizedTest
     @MethodSource("implementations")
-    void solveRightUpperUndoesMultiplicationByTheTriangle(Blas blas) {
+    void solveUpperTransposedUndoesMultiplicationByTheTransposedTriangle(Blas blas) {
         Random rnd = new Random(4);
         int n = 8;
         double[][] r = random(n, n, rnd);
@@ -112,10 +112,10 @@ class BlasTest {
             for (int j = 0; j < i; j++) r[i][j] = 0;
             r[i][i] = 2 + Math.abs(r[i][i]);
         }
-        double[][] x = random(30, n, rnd);
+        double[][] x = random(n, 30, rnd);
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-            INDArray b = nd(times(x, r), type);
-            blas.solveRightUpper(b, nd(r, type));
+            INDArray b = nd(times(transpose(r), x), type);
+            blas.solveUpperTransposed(nd(r, type), b);
             assertClose(x, b, type == DataType.FLOAT ? 1e-4 : 1e-11);
         }
     }

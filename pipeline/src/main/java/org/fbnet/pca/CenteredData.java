@@ -30,7 +30,7 @@ interface CenteredData extends AutoCloseable {
     record Pass(INDArray zt, double[] g, Times times) { }
 
     /** Seconds spent in each product of a pass (summed over tasks on Spark, so CPU-like time). */
-    record Times(double y, double z, double g) {
+    record Times(double y, double z, double g) implements java.io.Serializable {
         Times plus(Times o) {
             return new Times(y + o.y, z + o.z, g + o.g);
         }

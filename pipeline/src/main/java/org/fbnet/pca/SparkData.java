@@ -9,7 +9,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.fbnet.data.InputDataException;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -66,12 +65,12 @@ final class SparkData implements CenteredData {
         private static final long serialVersionUID = 1L;
         final float[] z;
         final double[] g;
-        final double[] seconds;
+        final Times times;
 
-        Partial(float[] z, double[] g, double[] seconds) {
+        Partial(float[] z, double[] g, Times times) {
             this.z = z;
             this.g = g;
-            this.seconds = seconds;
+            this.times = times;
         }
     }
 
@@ -166,8 +165,7 @@ final class SparkData implements CenteredData {
                 INDArray z = products.zt();
                 float[] zf = z == null ? null : z.data().asFloat();
                 if (z != null) z.close();
-                CenteredData.Times t = products.times();
-                return List.of(new Partial(zf, products.g(), new double[] {t.y(), t.z(), t.g()})).iterator();
+                return List.of(new Partial(zf, products.g(), products.times())).iterator();
             } finally {
                 qm.close();
             }
@@ -177,7 +175,7 @@ final class SparkData implements CenteredData {
         double[] z = wantZ ? new double[d * l] : null;
         Times times = new Times(0, 0, 0);
         for (Partial p : partials) {
-            times = times.plus(new Times(p.seconds[0], p.seconds[1], p.seconds[2]));
+            times = times.plus(p.times);
             for (int i = 0; i < g.length; i++) g[i] += p.g[i];
             if (z != null) for (int i = 0; i < z.length; i++) z[i] += p.z[i];
         }

@@ -20,13 +20,21 @@ interface CenteredData extends AutoCloseable {
     double totalVariance();
 
     /**
-     * One pass with Q (columns x l, row-major floats): returns Z = A^T A Q (columns x l, null when
-     * not wanted) and G = (AQ)^T (AQ) (l x l, row-major doubles).
+     * One pass with Q^T (l x columns, C-order float, not modified): returns Z^T = (A^T A Q)^T
+     * (l x columns, C-order float, the caller's to close; null when not wanted) and
+     * G = (AQ)^T (AQ) (l x l, row-major doubles).
      */
-    Pass pass(float[] q, int l, boolean wantZ);
+    Pass pass(INDArray qt, boolean wantZ);
 
-    /** The result of one pass. */
-    record Pass(INDArray z, double[] g) { }
+    /** The result of one pass (Z^T and G), and where its time went. */
+    record Pass(INDArray zt, double[] g, Times times) { }
+
+    /** Seconds spent in each product of a pass (summed over tasks on Spark, so CPU-like time). */
+    record Times(double y, double z, double g) implements java.io.Serializable {
+        Times plus(Times o) {
+            return new Times(y + o.y, z + o.z, g + o.g);
+        }
+    }
 
     /** Releases cached blocks. */
     @Override

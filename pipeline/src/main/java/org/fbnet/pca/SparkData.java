@@ -9,16 +9,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.fbnet.data.InputDataException;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Centered data as a cached RDD of row blocks: each pass broadcasts Q, every partition multiplies
- * its blocks and returns one columns x l partial, and the driver adds the partials.
+ * its blocks and returns one l x columns partial (Z^T), and the driver adds the partials.
  * <p>Partials are collected and added in partition order (not with {@code treeAggregate}, whose
  * merge order follows task completion), so equal inputs and seeds give bit-identical models.
- * The driver holds one partial per partition: partitions x columns x l floats per pass.
+ * The driver holds one partial per partition: partitions x l x columns floats per pass.
  */
 final class SparkData implements CenteredData {
     private final JavaRDD<Block> blocks;
@@ -26,9 +25,11 @@ final class SparkData implements CenteredData {
     private final int columns;
     private final float[] mean;
     private final double totalVariance;
+    private final int blockRows;
 
-    private SparkData(JavaRDD<Block> blocks, long rows, int columns, float[] mean, double totalVariance) {
+    private SparkData(JavaRDD<Block> blocks, long rows, int columns, float[] mean, double totalVariance, int blockRows) {
         this.blocks = blocks;
+        this.blockRows = blockRows;
         this.rows = rows;
         this.columns = columns;
         this.mean = mean;
@@ -64,10 +65,12 @@ final class SparkData implements CenteredData {
         private static final long serialVersionUID = 1L;
         final float[] z;
         final double[] g;
+        final Times times;
 
-        Partial(float[] z, double[] g) {
+        Partial(float[] z, double[] g, Times times) {
             this.z = z;
             this.g = g;
+            this.times = times;
         }
     }
 
@@ -113,7 +116,7 @@ final class SparkData implements CenteredData {
         }).collect();
         double ss = 0;
         for (double s : squares) ss += s;
-        return new SparkData(blocks, n, d, mean, n > 1 ? ss / (n - 1) : 0);
+        return new SparkData(blocks, n, d, mean, n > 1 ? ss / (n - 1) : 0, blockRows);
     }
 
     private static Iterator<Block> centeredBlocks(Iterator<float[]> it, float[] mean, int blockRows) {
@@ -144,33 +147,45 @@ final class SparkData implements CenteredData {
     @Override public double totalVariance() { return totalVariance; }
 
     @Override
-    public Pass pass(float[] q, int l, boolean wantZ) {
+    public Pass pass(INDArray qt, boolean wantZ) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
-        Broadcast<float[]> qb = jsc.broadcast(q);
+        final int l = (int) qt.rows();
+        Broadcast<float[]> qb = jsc.broadcast(qt.dup('c').data().asFloat());
         final int d = columns;
+        final int maxRows = blockRows;
         List<Partial> partials = blocks.mapPartitions(it -> {
-            INDArray qm = BlockProducts.matrix(qb.value(), d, l);
-            INDArray z = wantZ ? Nd4j.create(DataType.FLOAT, new long[] {d, l}, 'f') : null;
-            double[] g = new double[l * l];
-            while (it.hasNext()) {
-                Block b = it.next();
-                INDArray a = BlockProducts.matrix(b.values, b.rows, d);
-                BlockProducts.accumulate(a, qm, z, g);
-                a.close();
+            INDArray qm = Nd4j.create(qb.value(), new long[] {l, d}, 'c');
+            try (BlockProducts products = new BlockProducts(qm, maxRows, wantZ)) {
+                while (it.hasNext()) {
+                    Block b = it.next();
+                    INDArray a = Nd4j.create(b.values, new long[] {b.rows, d}, 'c');
+                    products.add(a);
+                    a.close();
+                }
+                INDArray z = products.zt();
+                float[] zf = z == null ? null : z.data().asFloat();
+                if (z != null) z.close();
+                return List.of(new Partial(zf, products.g(), products.times())).iterator();
+            } finally {
+                qm.close();
             }
-            float[] zf = z == null ? null : z.dup('c').data().asFloat();
-            qm.close();
-            if (z != null) z.close();
-            return List.of(new Partial(zf, g)).iterator();
         }).collect();
         qb.destroy();
         double[] g = new double[l * l];
         double[] z = wantZ ? new double[d * l] : null;
+        Times times = new Times(0, 0, 0);
         for (Partial p : partials) {
+            times = times.plus(p.times);
             for (int i = 0; i < g.length; i++) g[i] += p.g[i];
             if (z != null) for (int i = 0; i < z.length; i++) z[i] += p.z[i];
         }
-        return new Pass(z == null ? null : Nd4j.create(z, new long[] {d, l}, 'c'), g);
+        INDArray zm = null;
+        if (z != null) {
+            float[] zf = new float[z.length];
+            for (int i = 0; i < z.length; i++) zf[i] = (float) z[i];
+            zm = Nd4j.create(zf, new long[] {l, d}, 'c');
+        }
+        return new Pass(zm, g, times);
     }
 
     @Override

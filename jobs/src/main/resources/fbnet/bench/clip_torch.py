@@ -5,7 +5,7 @@ import io, json, math, os, struct, sys, time
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from clip_pillow import preprocess
 
 model, png_dir, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
 batches = [int(b) for b in sys.argv[4].split(",")]
@@ -22,8 +22,6 @@ del raw
 c = json.load(open(os.path.join(model, "config.json")))["vision_config"]
 D, H, p, eps, S = c["hidden_size"], c["num_attention_heads"], c["patch_size"], c["layer_norm_eps"], c["image_size"]
 hd = D // H
-mean = np.array([0.48145466, 0.4578275, 0.40821073], dtype=np.float32)
-std = np.array([0.26862954, 0.26130258, 0.27577711], dtype=np.float32)
 
 def ln(t, k): return F.layer_norm(t, (D,), W[k + ".weight"], W[k + ".bias"], eps)
 def lin(t, k): return F.linear(t, W[k + ".weight"], W.get(k + ".bias"))
@@ -44,20 +42,8 @@ def forward(x):
         h = h + lin(m * torch.sigmoid(1.702 * m), L + "mlp.fc2")
     return h
 
-def preprocess(png):   # CLIPImageProcessor, PIL backend (square crop; images are at least S on each side here)
-    im = Image.open(io.BytesIO(png)).convert("RGB")
-    w, h = im.size
-    short, long = (w, h) if w <= h else (h, w)
-    nl = int(S * long / short)
-    nh, nw = (nl, S) if w <= h else (S, nl)
-    a = np.array(im.resize((nw, nh), resample=Image.BICUBIC, reducing_gap=None))
-    top, left = (nh - S) // 2, (nw - S) // 2
-    a = a[top:top + S, left:left + S]
-    x = (a.astype(np.float64) * (1 / 255)).astype(np.float32)
-    return ((x - mean) / std).transpose(2, 0, 1)
-
 pngs = [open(os.path.join(png_dir, f), "rb").read() for f in sorted(os.listdir(png_dir)) if f.endswith(".png")]
-pixels = np.stack([preprocess(b) for b in pngs[:max(batches)]])
+pixels = np.stack([preprocess(b, S) for b in pngs[:max(batches)]])
 with torch.inference_mode():
     for b in batches:
         for pre in (False, True):
@@ -65,7 +51,7 @@ with torch.inference_mode():
             done, t0, c0 = 0, time.perf_counter(), time.process_time()
             while done < n_images:
                 if pre:
-                    x = torch.from_numpy(np.stack([preprocess(pngs[(done + i) % len(pngs)]) for i in range(b)]))
+                    x = torch.from_numpy(np.stack([preprocess(pngs[(done + i) % len(pngs)], S) for i in range(b)]))
                 else:
                     x = torch.from_numpy(pixels[:b])
                 forward(x)

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,10 +162,8 @@ final class ClipBenchmark implements BenchCommand.Benchmark {
 
     private static Map<String, Double> runTorch(String python, Path model, Path pngDir, int threads, List<Integer> batches,
                                                 int images, Map<String, Double> cpuPerImage) throws Exception {
-        Path script = Files.createTempFile("fbnet-clip-torch", ".py");
-        try (InputStream in = ClipBenchmark.class.getResourceAsStream("/fbnet/bench/clip_torch.py")) {
-            Files.write(script, in.readAllBytes());
-        }
+        BenchScripts scripts = BenchScripts.extract("clip_torch.py");
+        Path script = scripts.script();
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(), model.toString(), pngDir.toString(), Integer.toString(threads),
                 String.join(",", batches.stream().map(String::valueOf).toList()), Integer.toString(images),
                 String.join(",", batches.stream().map(b -> String.valueOf(warmupCalls(b))).toList()));
@@ -186,7 +183,7 @@ final class ClipBenchmark implements BenchCommand.Benchmark {
                     n.get("threads").asInt());
         }
         int code = p.waitFor();
-        Files.deleteIfExists(script);
+        scripts.close();
         if (code != 0) System.out.println("PyTorch reference exited with " + code + "; its numbers are missing");
         return out;
     }

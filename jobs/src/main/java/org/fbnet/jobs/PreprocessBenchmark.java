@@ -3,7 +3,6 @@ package org.fbnet.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +56,8 @@ final class PreprocessBenchmark implements BenchCommand.Benchmark {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        Path script = Files.createTempFile("fbnet-preprocess", ".py");
-        try (InputStream in = PreprocessBenchmark.class.getResourceAsStream("/fbnet/bench/preprocess_pillow.py")) {
-            Files.write(script, in.readAllBytes());
-        }
+        BenchScripts scripts = BenchScripts.extract("preprocess_pillow.py");
+        Path script = scripts.script();
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(), pngDir.toString(), Integer.toString(images));
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -76,7 +73,7 @@ final class PreprocessBenchmark implements BenchCommand.Benchmark {
             }
         }
         int code = p.waitFor();
-        Files.deleteIfExists(script);
+        scripts.close();
         if (code != 0) System.out.println("Pillow reference exited with " + code + "; its numbers are missing");
         return 0;
     }

@@ -88,11 +88,11 @@ public final class ClipVisionModel {
 
     private static BlasVisionForward.LayerWeights blasWeights(Layer l) {
         return new BlasVisionForward.LayerWeights(l.ln1Gamma().toFloatVector(), l.ln1Beta().toFloatVector(),
-                BlasVisionForward.Weights.of(l.qkvWeight()), l.qkvBias().toFloatVector(),
-                BlasVisionForward.Weights.of(l.outWeight()), l.outBias().toFloatVector(),
+                l.qkvWeight(), l.qkvBias().toFloatVector(),
+                l.outWeight(), l.outBias().toFloatVector(),
                 l.ln2Gamma().toFloatVector(), l.ln2Beta().toFloatVector(),
-                BlasVisionForward.Weights.of(l.fc1Weight()), l.fc1Bias().toFloatVector(),
-                BlasVisionForward.Weights.of(l.fc2Weight()), l.fc2Bias().toFloatVector());
+                l.fc1Weight(), l.fc1Bias().toFloatVector(),
+                l.fc2Weight(), l.fc2Bias().toFloatVector());
     }
 
     /** Every tensor a vision tower of this architecture must hold, with its shape; visual_projection last. */

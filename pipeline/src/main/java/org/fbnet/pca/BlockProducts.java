@@ -1,5 +1,6 @@
 package org.fbnet.pca;
 
+import org.fbnet.linalg.Blas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

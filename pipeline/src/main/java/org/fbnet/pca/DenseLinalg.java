@@ -1,5 +1,6 @@
 package org.fbnet.pca;
 
+import org.fbnet.linalg.Blas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -146,21 +147,6 @@ final class DenseLinalg {
             }
         }
         return r;
-    }
-
-    /** The inverse of an upper triangular n x n matrix (row-major, nonzero diagonal), upper triangular. */
-    static double[] invertUpper(double[] r, int n) {
-        double[] inv = new double[n * n];
-        // Column j of the inverse solves R x = e_j: back substitution over rows j..0.
-        for (int j = 0; j < n; j++) {
-            inv[j * n + j] = 1 / r[j * n + j];
-            for (int i = j - 1; i >= 0; i--) {
-                double s = 0;
-                for (int k = i + 1; k <= j; k++) s += r[i * n + k] * inv[k * n + j];
-                inv[i * n + j] = -s / r[i * n + i];
-            }
-        }
-        return inv;
     }
 
     /** Whether the second pass's R is the identity to within what one CholeskyQR pass leaves (1e-3). */

@@ -1,6 +1,7 @@
 package org.fbnet.pca;
 
 import org.fbnet.data.InputDataException;
+import org.fbnet.linalg.Blas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -3,6 +3,7 @@ package org.fbnet.pca;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.fbnet.data.InputDataException;
+import org.fbnet.linalg.Blas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -111,18 +112,15 @@ public final class RandomizedPca {
         CenteredData.Pass p = null;
         for (int it = 0; it <= config.powerIterations(); it++) {
             t = System.nanoTime();
-            INDArray zt = p == null ? qt : p.zt();
-            if (p == null && it < config.powerIterations()) {
-                // A Gaussian test matrix is already well conditioned: only its span matters here.
-                qt = zt;
-            } else if (it == config.powerIterations()) {
+            if (it == config.powerIterations()) {
+                INDArray zt = p == null ? qt : p.zt();
                 INDArray exact = DenseLinalg.orthonormalRows(zt);
                 qt = exact.castTo(DataType.FLOAT);
                 exact.close();
                 zt.close();
-            } else {
-                qt = DenseLinalg.orthonormaliseRowsInPlace(zt);
-            }
+            } else if (p != null) {
+                qt = DenseLinalg.orthonormaliseRowsInPlace(p.zt());
+            } // else the first pass: a Gaussian test matrix is already well conditioned, only its span matters
             double orthSecs = (System.nanoTime() - t) / 1e9;
             p = data.pass(qt, true);
             if (it < config.powerIterations()) qt.close();

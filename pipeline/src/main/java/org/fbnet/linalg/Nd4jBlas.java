@@ -1,4 +1,4 @@
-package org.fbnet.pca;
+package org.fbnet.linalg;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,7 +23,7 @@ final class Nd4jBlas implements Blas {
     public void solveUpperTransposed(INDArray r, INDArray x) {
         int n = (int) r.rows();
         BlasArgs.check(r.columns() == n && x.rows() == n, "solveUpperTransposed", r, x);
-        double[] inv = DenseLinalg.invertUpper(r.castTo(DataType.DOUBLE).dup('c').data().asDouble(), n);
+        double[] inv = Triangular.invertUpper(r.castTo(DataType.DOUBLE).dup('c').data().asDouble(), n);
         INDArray rinv = Nd4j.create(inv, new long[] {n, n}, 'c').castTo(x.dataType());
         INDArray product = rinv.transpose().mmul(x);
         x.assign(product);

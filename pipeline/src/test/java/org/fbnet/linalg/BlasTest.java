@@ -1,4 +1,4 @@
-package org.fbnet.pca;
+package org.fbnet.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +16,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** Both {@link Blas} implementations against plain-Java double products. */
 class BlasTest {
     static List<Blas> implementations() {
-        return List.of(Blas.get(), new Nd4jBlas());
+        return List.of(Blas.get(), Blas.nd4jOps());
     }
 
     private static double[][] random(int rows, int cols, Random rnd) {

@@ -1,4 +1,4 @@
-package org.fbnet.pca;
+package org.fbnet.linalg;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,4 +1,4 @@
-package org.fbnet.pca;
+package org.fbnet.linalg;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasLeft;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;

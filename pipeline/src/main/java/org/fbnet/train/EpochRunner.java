@@ -1,22 +1,32 @@
 package org.fbnet.train;
 
-import java.util.Iterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * Runs one epoch of minibatches through a network, updating its parameters in place: the one seam
- * between {@link FbnetTrainer}'s loop (shuffling, noise, validation, early stopping) and where the
- * gradient steps run. {@link LocalEpochRunner} steps in this JVM; a Spark runner (dl4j-spark
- * parameter averaging) would distribute the same batches and copy the averaged parameters back.
+ * Where the gradient steps of an epoch run: the one seam between {@link FbnetTrainer}'s loop (epochs,
+ * validation, early stopping, checkpoints) and an engine. The trainer hands over data, never a
+ * driver-side iterator: {@link #open} receives the training rows once (a distributed runner ships them
+ * to its workers there), then each {@link Session#runEpoch} receives only the {@link EpochSpec}, from
+ * which any runner derives the same row order and structured noise ({@link TrainingRows#batches}).
+ * {@link LocalEpochRunner} steps in this JVM; a dl4j-spark runner averages parameters across executors.
  */
 public interface EpochRunner {
-    /**
-     * Fits every batch once, in order.
-     * @return the mean training loss over the batches (loss only, without regularization)
-     */
-    double runEpoch(ComputationGraph graph, Iterator<MultiDataSet> batches);
+    /** Prepares to train on {@code rows}; the session is closed after the last epoch. */
+    Session open(TrainingRows rows);
 
-    /** A short description for logs and manifests ("local", "spark local[4]"). */
+    /** A short description for logs and manifests ("local", "dl4j-spark parameter averaging ..."). */
     String describe();
+
+    /** Training on one set of rows. */
+    interface Session extends AutoCloseable {
+        /**
+         * Fits every row once, in the epoch's order, updating {@code graph}'s parameters (and updater state)
+         * in place.
+         * @return the mean training loss over the rows (loss only, without regularization)
+         */
+        double runEpoch(ComputationGraph graph, EpochSpec spec);
+
+        @Override
+        default void close() { }
+    }
 }

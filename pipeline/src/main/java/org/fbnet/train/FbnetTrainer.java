@@ -1,12 +1,9 @@
 package org.fbnet.train;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fbnet.data.InputDataException;
 import org.fbnet.data.ValidationSplit;
@@ -15,8 +12,6 @@ import org.fbnet.nn.FbnetNetwork;
 import org.fbnet.nn.NetworkConfig;
 import org.fbnet.nn.StructuredNoise;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +69,19 @@ public final class FbnetTrainer {
     }
 
     /** One subject's rows split into validation (first rows) and training, with what validation needs. */
-    private record Prepared(SubjectData data, StructuredNoise noise, int validationRows, float[][] lhTruth, float[][] rhTruth) { }
+    private record Prepared(SubjectData data, StructuredNoise noise, int validationRows, float[][] lhTruth, float[][] rhTruth) {
+        /** The rows after the validation rows, with y = lh ++ rh. */
+        TrainingRows.Subject trainingRows() {
+            int n = data.rows() - validationRows;
+            float[][] x = java.util.Arrays.copyOfRange(data.x(), validationRows, data.rows()), y = new float[n][];
+            for (int i = 0; i < n; i++) {
+                float[] l = data.lh().latents()[validationRows + i], r = data.rh().latents()[validationRows + i];
+                y[i] = java.util.Arrays.copyOf(l, l.length + r.length);
+                System.arraycopy(r, 0, y[i], l.length, r.length);
+            }
+            return new TrainingRows.Subject(data.subject(), x, y, data.eigenvalues());
+        }
+    }
 
     private Prepared prepare(SubjectData s) {
         if (s.inputSize() != network.inputSize() || s.lh().components() != network.lhSize() || s.rh().components() != network.rhSize()) {
@@ -104,41 +111,35 @@ public final class FbnetTrainer {
     private FbnetModel train(ComputationGraph graph, List<SubjectData> subjects, String parent) {
         if (subjects.isEmpty()) throw new IllegalArgumentException("no subjects to train on");
         List<Prepared> prepared = subjects.stream().map(this::prepare).toList();
-        // Training rows as (subject index, row) pairs, packed into longs for a cheap shuffle.
-        List<Long> rows = new ArrayList<>();
-        for (int si = 0; si < prepared.size(); si++) {
-            Prepared p = prepared.get(si);
-            for (int r = p.validationRows(); r < p.data().rows(); r++) rows.add(((long) si << 32) | r);
-        }
-        long[] order = rows.stream().mapToLong(Long::longValue).toArray();
-        List<String> names = subjects.stream().map(SubjectData::subject).toList();
+        TrainingRows rows = new TrainingRows(prepared.stream().map(Prepared::trainingRows).toList());
+        List<String> names = rows.subjects();
         LOG.info("train {}: {} training rows, {} validation rows, {} parameters, batch {}, up to {} epochs ({}{})", names,
-                order.length, prepared.stream().mapToInt(Prepared::validationRows).sum(), FbnetNetwork.parameterCount(graph),
+                rows.size(), prepared.stream().mapToInt(Prepared::validationRows).sum(), FbnetNetwork.parameterCount(graph),
                 config.batchSize(), config.epochs(), runner.describe(), parent == null ? "" : ", fine-tuning " + parent);
 
-        Random rng = new Random(config.seed());
         List<EpochRecord> history = new ArrayList<>();
         double bestR = Double.NEGATIVE_INFINITY;
         INDArray bestParams = null;
         int bestEpoch = 0;
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            shuffle(order, rng);
-            long t0 = System.nanoTime();
-            double loss = runner.runEpoch(graph, new Batches(prepared, order, config.batchSize(), network, rng));
-            double secs = (System.nanoTime() - t0) / 1e9;
-            double[] val = validate(graph, prepared);
-            EpochRecord rec = new EpochRecord(epoch, loss, val[0], val[1], order.length / secs, secs);
-            history.add(rec);
-            LOG.info("train {}: {}", names, rec);
-            if (!Double.isFinite(loss)) throw new IllegalStateException("training diverged at epoch " + epoch + ": loss " + loss);
-            if (val[0] > bestR) {
-                bestR = val[0];
-                bestEpoch = epoch;
-                bestParams = graph.params().dup();
-            } else if (epoch - bestEpoch >= config.patience()) {
-                LOG.info("train {}: early stop after epoch {}, no better validation r since epoch {} (r {})", names, epoch, bestEpoch,
-                        String.format("%.4f", bestR));
-                break;
+        try (EpochRunner.Session session = runner.open(rows)) {
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double loss = session.runEpoch(graph, new EpochSpec(epoch, config.seed(), config.batchSize()));
+                double secs = (System.nanoTime() - t0) / 1e9;
+                double[] val = validate(graph, prepared);
+                EpochRecord rec = new EpochRecord(epoch, loss, val[0], val[1], rows.size() / secs, secs);
+                history.add(rec);
+                LOG.info("train {}: {}", names, rec);
+                if (!Double.isFinite(loss)) throw new IllegalStateException("training diverged at epoch " + epoch + ": loss " + loss);
+                if (val[0] > bestR) {
+                    bestR = val[0];
+                    bestEpoch = epoch;
+                    bestParams = graph.params().dup();
+                } else if (epoch - bestEpoch >= config.patience()) {
+                    LOG.info("train {}: early stop after epoch {}, no better validation r since epoch {} (r {})", names, epoch, bestEpoch,
+                            String.format("%.4f", bestR));
+                    break;
+                }
             }
         }
         if (bestParams == null) throw new IllegalStateException("train " + names + ": no epoch produced a finite validation r: " + history);
@@ -168,57 +169,5 @@ public final class FbnetTrainer {
             }
         }
         return new double[] {rSum / rCount, scoreCount == 0 ? Double.NaN : scoreSum / scoreCount};
-    }
-
-    private static void shuffle(long[] a, Random rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            long t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
-    /** Minibatches of one epoch, built lazily: inputs x, leak y (true lh ++ rh), noise z; labels = y. */
-    private static final class Batches implements Iterator<MultiDataSet> {
-        private final List<Prepared> prepared;
-        private final long[] order;
-        private final int batchSize, in, lhSize, brain;
-        private final Random rng;
-        private int next;
-
-        Batches(List<Prepared> prepared, long[] order, int batchSize, NetworkConfig net, Random rng) {
-            this.prepared = prepared;
-            this.order = order;
-            this.batchSize = batchSize;
-            this.in = net.inputSize();
-            this.lhSize = net.lhSize();
-            this.brain = net.brainSize();
-            this.rng = rng;
-        }
-
-        @Override
-        public boolean hasNext() { return next < order.length; }
-
-        @Override
-        public MultiDataSet next() {
-            if (!hasNext()) throw new NoSuchElementException();
-            int b = Math.min(batchSize, order.length - next);
-            float[] x = new float[b * in], y = new float[b * brain], z = new float[b * brain];
-            for (int i = 0; i < b; i++) {
-                long code = order[next + i];
-                Prepared p = prepared.get((int) (code >>> 32));
-                int row = (int) code;
-                System.arraycopy(p.data().x()[row], 0, x, i * in, in);
-                System.arraycopy(p.data().lh().latents()[row], 0, y, i * brain, lhSize);
-                System.arraycopy(p.data().rh().latents()[row], 0, y, i * brain + lhSize, brain - lhSize);
-                p.noise().draw(rng, z, i * brain);
-            }
-            next += b;
-            INDArray ys = Nd4j.create(y, new long[] {b, brain}, 'c');
-            return new org.nd4j.linalg.dataset.MultiDataSet(
-                    new INDArray[] {Nd4j.create(x, new long[] {b, in}, 'c'), ys, Nd4j.create(z, new long[] {b, brain}, 'c')},
-                    new INDArray[] {ys});
-        }
     }
 }

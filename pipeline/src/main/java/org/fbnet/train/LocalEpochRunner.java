@@ -7,7 +7,12 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 /** Gradient steps in this JVM, one {@code fit} per minibatch (ND4J's own threads parallelise each step). */
 public final class LocalEpochRunner implements EpochRunner {
     @Override
-    public double runEpoch(ComputationGraph graph, Iterator<MultiDataSet> batches) {
+    public Session open(TrainingRows rows) {
+        return (graph, spec) -> fit(graph, rows.batches(spec));
+    }
+
+    /** Fits every batch once, in order; returns the mean loss per row (without regularization). */
+    static double fit(ComputationGraph graph, Iterator<MultiDataSet> batches) {
         double sum = 0;
         long rows = 0;
         while (batches.hasNext()) {

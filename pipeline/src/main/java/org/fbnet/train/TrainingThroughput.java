@@ -50,13 +50,12 @@ public final class TrainingThroughput {
         Random r = new Random(seed);
         List<MultiDataSet> batches = new ArrayList<>();
         for (int i = 0; i < Math.min(steps, 8); i++) batches.add(randomBatch(net, batchSize, r));
-        LocalEpochRunner runner = new LocalEpochRunner();
-        runner.runEpoch(graph, cycle(batches, warmup));
+        LocalEpochRunner.fit(graph, cycle(batches, warmup));
         INDArray before = graph.params().dup();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
-        runner.runEpoch(graph, cycle(batches, steps));
+        LocalEpochRunner.fit(graph, cycle(batches, steps));
         double secs = (System.nanoTime() - t0) / 1e9, cpu = (os.getProcessCpuTime() - c0) / 1e9;
         // ComputationGraph.fit() returns silently when it finds no layer parameters: a fast "step" that
         // changes nothing must not pass for throughput.

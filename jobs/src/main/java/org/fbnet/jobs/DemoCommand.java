@@ -4,18 +4,17 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.fbnet.config.Settings;
-import org.fbnet.ingest.IngestReport;
+import org.fbnet.pipeline.FbnetPipeline;
 import org.fbnet.store.HadoopConf;
-import org.fbnet.compare.Comparison;
 import org.fbnet.synth.SyntheticDataset;
-import org.fbnet.train.TrainStage;
 
 /**
- * {@code fbnet demo}: every stage end to end on a small generated dataset, on the embedded local
- * Spark: synth, ingest (with the truth folder, so test scores can be computed), embed with a small random
- * CLIP written by fbnet itself, project (PCA), train (pre-train + fine-tune), and compare (F-BNet, its ablations and the ridge baseline).
+ * {@code fbnet demo}: the whole pipeline on a small generated dataset, on the embedded local Spark:
+ * synth, then every stage ({@link FbnetPipeline#ORDER}): ingest (with the truth folder, so test scores can
+ * be computed), embed with a small random CLIP written by fbnet itself, project (PCA), pretrain and
+ * finetune, and compare (F-BNet, its ablations and the ridge baseline). Run twice on the same folder, the
+ * second run publishes nothing and says so per unit.
  */
 public final class DemoCommand implements Command {
     @Override public String name() { return "demo"; }
@@ -27,7 +26,8 @@ public final class DemoCommand implements Command {
         return List.of(
                 Flag.argument("--dir", "DIR", "working folder (default: a new temporary folder)", false),
                 Flag.setting("--subjects", "synth.subjects", "N"),
-                Flag.setting("--seed", "synth.seed", "K"));
+                Flag.setting("--seed", "synth.seed", "K"),
+                StageRuns.DRY_RUN, StageRuns.FORCE);
     }
 
     @Override
@@ -40,29 +40,15 @@ public final class DemoCommand implements Command {
         String out = dir.resolve("out").toString();
         long t0 = System.nanoTime();
 
-        stage("1/6 synth", data.toString());
+        System.out.println("== synth -> " + data);
         SyntheticDataset.Result synth = SynthCommand.run(s, data.toString());
         System.out.println(SynthCommand.describe(synth));
-        stage("2/6 ingest", out);
-        IngestReport ingest = IngestCommand.run(s, data.toString(), synth.truth().toString(), out);
-        System.out.println(IngestCommand.describe(ingest, out));
-        stage("3/6 embed (CLIP)", out);
-        System.out.println(EmbedCommand.describe(EmbedCommand.run(s, out)));
-        stage("4/6 project (PCA)", out);
-        System.out.println(ProjectCommand.describe(ProjectCommand.run(s, out), out));
-        stage("5/6 train (pre-train on all subjects, fine-tune per subject)", out);
-        for (TrainStage.Trained t : TrainCommand.run(s, out)) System.out.println("  " + t.name() + " " + t.best() + " -> " + t.path());
-        stage("6/6 compare (F-BNet, ablations, ridge)", out);
-        Comparison.Outcome cmp = CompareCommand.run(s, out);
-        System.out.print(cmp.table().toMarkdown());
-        System.out.println("best: " + cmp.bestRun() + "; report, plots and submission.zip in " + cmp.report());
-
+        FbnetPipeline.Source source = new FbnetPipeline.Source(new org.apache.hadoop.fs.Path(data.toString()),
+                new org.apache.hadoop.fs.Path(synth.truth().toString()));
+        if (StageRuns.run(s, out, source, FbnetPipeline.ORDER, args) == null) return 0;
+        System.out.print(CompareCommand.table(s, out));
         System.out.printf("%ndemo finished in %.0f s%n  data:    %s (truth: %s)%n  outputs: %s%n", (System.nanoTime() - t0) / 1e9,
                 data, synth.truth(), out);
         return 0;
-    }
-
-    private static void stage(String name, String where) {
-        System.out.println("== " + name + " -> " + where);
     }
 }

@@ -13,7 +13,9 @@ public final class Fbnet {
                 new IngestCommand(),
                 new EmbedCommand(),
                 new ProjectCommand(),
-                new TrainCommand(),
+                TrainCommand.pretrain(),
+                TrainCommand.finetune(),
+                TrainCommand.train(),
                 new CompareCommand(),
                 new DemoCommand(),
                 new BenchCommand());
@@ -42,6 +44,9 @@ public final class Fbnet {
                 return 0;
             }
             return c.run(args);
+        } catch (org.fbnet.stage.UnitsFailedException e) {
+            System.err.println("fbnet " + c.name() + ": " + e.getMessage());
+            return e.getCause() instanceof InputDataException || e.getCause() instanceof ConfigException ? 2 : 1;
         } catch (ConfigException | InputDataException e) {
             System.err.println("fbnet " + c.name() + ": " + e.getMessage());
             return 2;

@@ -8,7 +8,6 @@ import java.nio.file.Paths;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.config.Settings;
-import org.fbnet.ingest.IngestReport;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.synth.SynthConfig;
 import org.fbnet.synth.SyntheticDataset;
@@ -44,9 +43,14 @@ final class IngestBenchmark implements BenchCommand.Benchmark {
             System.out.printf("generated %s (%.1f GB) in %.0f s%n", data, r.bytes() / 1e9, (System.nanoTime() - t0) / 1e9);
         }
         resetPeaks();
-        IngestReport rep = IngestCommand.run(s, data.toString(), data.resolve(SyntheticDataset.TRUTH).toString(),
-                Paths.get(dir, "out").toString());
-        System.out.println(IngestCommand.describe(rep, Paths.get(dir, "out").toString()));
+        long t0 = System.nanoTime();
+        org.fbnet.stage.Pipeline.Report rep = IngestCommand.run(s, data.toString(), data.resolve(SyntheticDataset.TRUTH).toString(),
+                Paths.get(dir, "out").toString(), null);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        for (org.fbnet.stage.UnitResult r : rep.results()) {
+            if (r.unit().id().endsWith("/fmri")) System.out.printf("%s: %s in %.1f s%n", r.unit().id(), r.summary(), r.seconds());
+        }
+        System.out.printf("ingest: %.1f s for %d units%n", secs, rep.results().size());
         System.out.printf("threads: %d cores (spark.local.master=%s), max heap %.1f GB%n",
                 Runtime.getRuntime().availableProcessors(), s.get("spark.local.master"), Runtime.getRuntime().maxMemory() / 1e9);
         System.out.printf("peak heap used during ingest (driver + local executors): %.2f GB; process peak RSS (VmHWM): %s%n",

@@ -1,17 +1,41 @@
 package org.fbnet.jobs;
 
 import java.util.List;
-import org.fbnet.config.Settings;
-import org.fbnet.spark.SparkSessions;
-import org.fbnet.store.DataRoot;
+import org.fbnet.pipeline.FbnetPipeline;
 import org.fbnet.store.HadoopConf;
-import org.fbnet.train.TrainStage;
 
-/** {@code fbnet train}: F-BNet on an output root's latents (pre-train on all subjects, fine-tune per subject). */
+/**
+ * {@code fbnet train}, {@code fbnet pretrain} and {@code fbnet finetune}: F-BNet on an output root's
+ * latents: pre-training on all subjects, then a fine-tuned copy per subject ({@code train} does both).
+ */
 public final class TrainCommand implements Command {
-    @Override public String name() { return "train"; }
+    private final String name;
+    private final List<String> stages;
+    private final String summary;
 
-    @Override public String summary() { return "train F-BNet on the latents (pre-train on all subjects, fine-tune each) into models/NAME/"; }
+    private TrainCommand(String name, List<String> stages, String summary) {
+        this.name = name;
+        this.stages = stages;
+        this.summary = summary;
+    }
+
+    static TrainCommand train() {
+        return new TrainCommand("train", List.of(FbnetPipeline.PRETRAIN, FbnetPipeline.FINETUNE),
+                "pre-train F-BNet on all subjects, then fine-tune a copy per subject, into models/NAME/");
+    }
+
+    static TrainCommand pretrain() {
+        return new TrainCommand("pretrain", List.of(FbnetPipeline.PRETRAIN), "pre-train F-BNet on all subjects into models/NAME/pretrained/");
+    }
+
+    static TrainCommand finetune() {
+        return new TrainCommand("finetune", List.of(FbnetPipeline.FINETUNE),
+                "fine-tune the pre-trained network per subject into models/NAME/subjXX/ (or train each from scratch)");
+    }
+
+    @Override public String name() { return name; }
+
+    @Override public String summary() { return summary; }
 
     @Override
     public List<Flag> flags() {
@@ -21,17 +45,13 @@ public final class TrainCommand implements Command {
                 Flag.setting("--name", "train.model.name", "NAME"),
                 Flag.setting("--epochs", "train.epochs", "N"),
                 Flag.setting("--seed", "train.seed", "N"),
-                Flag.setting("--finetune", "train.finetune", "BOOL"));
+                Flag.setting("--finetune", "train.finetune", "BOOL"),
+                StageRuns.DRY_RUN, StageRuns.FORCE);
     }
 
     @Override
     public int run(CliArgs args) throws Exception {
-        List<TrainStage.Trained> trained = run(args.settings(HadoopConf.create()), args.get("--data"));
-        for (TrainStage.Trained t : trained) System.out.println("train: " + t.name() + " " + t.best() + " -> " + t.path());
+        StageRuns.run(args.settings(HadoopConf.create()), args.get("--data"), null, stages, args);
         return 0;
-    }
-
-    static List<TrainStage.Trained> run(Settings s, String data) throws Exception {
-        return TrainStage.run(SparkSessions.getOrCreate("train", s), DataRoot.of(data, HadoopConf.create()), s);
     }
 }

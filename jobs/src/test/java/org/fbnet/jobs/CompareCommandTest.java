@@ -20,7 +20,7 @@ class CompareCommandTest extends SparkTestBase {
         int rc = Fbnet.run(new String[] {"compare", "--data", tmp.toString(), "--variants", "ridge", "--report", "cmp",
                 "--set", "eval.ridge.folds=3"});
         assertEquals(0, rc);
-        java.nio.file.Path report = tmp.resolve("reports/cmp");
+        java.nio.file.Path report = java.nio.file.Path.of(root.current(DataRoot.report("cmp"), "compare").toUri().getPath());
         for (String f : List.of("comparison.csv", "comparison.md", "comparison.json", "roi_subj01.png", "submission.zip",
                 "submission/subj01/lh_pred_test.npy", "_manifest.json")) {
             assertTrue(Files.exists(report.resolve(f)), f);

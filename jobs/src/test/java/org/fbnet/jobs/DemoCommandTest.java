@@ -25,27 +25,29 @@ class DemoCommandTest extends SparkTestBase {
                 "--set", "network.width.factor=2", "--set", "eval.ridge.folds=3");
         assertTrue(out[0].contains("demo finished"), out[0]);
         Path root = dir.resolve("out");
-        assertEquals(2 * (80 + 12), spark.read().parquet(root.resolve("latents").toString()).count());
+        org.fbnet.store.DataRoot data = org.fbnet.store.DataRoot.of(root.toString(), HadoopConf.create());
+        assertEquals(2 * (80 + 12), org.fbnet.testing.StageRunner.current(data, "latents").count());
+        Path report = Path.of(data.current("reports/compare", "compare").toUri().getPath());
 
         // The comparison covers every variant, and the ridge baseline finds the planted signal on test images.
         Map<String, String[]> rows = new HashMap<>();
-        for (String line : Files.readAllLines(root.resolve("reports/compare/comparison.csv")).subList(1, 5)) {
+        for (String line : Files.readAllLines(report.resolve("comparison.csv")).subList(1, 6)) {
             String[] f = line.split(",");
             rows.put(f[0], f);
         }
-        assertEquals(List.of("fbnet", "mse", "no-leak", "ridge"), rows.keySet().stream().sorted().toList());
+        assertEquals(List.of("fbnet", "mse", "no-leak", "no-pretrain", "ridge"), rows.keySet().stream().sorted().toList());
         double ridgeTestR = Double.parseDouble(rows.get("ridge")[5]);
         assertTrue(ridgeTestR > 0.05, "ridge test r " + ridgeTestR);
 
         // Pre-training then fine-tuning: each subject's model names the pre-trained parent.
-        Manifest m = Manifest.read(new org.apache.hadoop.fs.Path(root.resolve("models/fbnet/subj01").toUri()), HadoopConf.create());
-        assertTrue(String.valueOf(m.fields()).contains("pretrained"), String.valueOf(m.fields()));
+        Manifest m = data.versioned("models/fbnet/subj01").current().orElseThrow().manifest();
+        assertTrue(m.getString("parent").contains("models/fbnet/pretrained/v="), String.valueOf(m.fields()));
 
         // The best run's submission unzips to the Algonauts layout that numpy reads.
         String shapes = Python.run("import numpy as np, zipfile, io, sys\n"
                 + "z = zipfile.ZipFile(sys.argv[1])\n"
                 + "print(sorted((n, np.load(io.BytesIO(z.read(n))).shape) for n in z.namelist()))",
-                root.resolve("reports/compare/submission.zip").toString());
+                report.resolve("submission.zip").toString());
         assertTrue(shapes.contains("('subj01/lh_pred_test.npy', (12, 120))") && shapes.contains("('subj02/rh_pred_test.npy', (12, 130))"),
                 shapes);
     }

@@ -26,16 +26,16 @@ class EmbedCommandTest extends SparkTestBase {
     }
 
     @Test
-    void embedWritesAPublishedPartWithTheBuiltInRandomModel(@TempDir Path dir) throws Exception {
+    void embedPublishesEachSubjectWithTheBuiltInRandomModel(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         ImageIndexFixture.write(spark, dir, DataRoot.of(out.toUri().toString(), HadoopConf.create()),
                 Map.of("subj01", new int[] {1, 2}, "subj02", new int[] {2, 3}));
         assertEquals(0, Fbnet.run(args("embed", "--data", out.toString(), "--feature", "pooled")));
         try (Stream<Path> files = Files.walk(out.resolve("embeddings"))) {
             long manifests = files.filter(p -> p.getFileName().toString().equals("_manifest.json")
-                    && p.getParent().getFileName().toString().startsWith("part=")
-                    && p.getParent().getParent().getFileName().toString().equals("pooled")).count();
-            assertEquals(1, manifests);
+                    && p.getParent().getFileName().toString().startsWith("v=")
+                    && p.getParent().getParent().getParent().getFileName().toString().equals("pooled")).count();
+            assertEquals(2, manifests, "one published version per subject");
         }
         try (Stream<Path> models = Files.list(out.resolve("models"))) {
             assertTrue(models.anyMatch(p -> p.getFileName().toString().startsWith("clip-random-")

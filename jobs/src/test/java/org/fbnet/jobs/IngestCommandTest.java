@@ -38,11 +38,13 @@ class IngestCommandTest extends SparkTestBase {
         String out = tmp.resolve("out").toString();
         String[] r = captureRun(0, "ingest", "--input", f.data.toString(), "--truth", f.truth.toString(), "--output", out,
                 "--set", "ingest.rows.per.task=1");
-        assertTrue(r[0].contains("subj01: 5 fMRI rows"), r[0]);
-        assertTrue(r[0].contains(out), r[0]);
-        assertEquals(5, spark.read().parquet(out + "/fmri").count());
+        assertTrue(r[0].matches("(?s).*published +ingest/subj01/fmri +5 rows -> v=.*"), r[0]);
+        assertTrue(r[0].contains("4 published, 0 unchanged, 0 failed under " + out), r[0]);
+        assertEquals(5, spark.read().parquet(org.fbnet.store.DataRoot.of(out, org.fbnet.store.HadoopConf.create())
+                .current("fmri/subject=subj01", "ingest").toString()).count());
         String[] again = captureRun(0, "ingest", "--input", f.data.toString(), "--truth", f.truth.toString(), "--output", out);
-        assertTrue(again[0].contains("subj01: unchanged, skipped"), again[0]);
+        assertTrue(again[0].matches("(?s).*unchanged +ingest/subj01/fmri +up to date.*"), again[0]);
+        assertTrue(again[0].contains("0 published, 4 unchanged"), again[0]);
     }
 
     @Test

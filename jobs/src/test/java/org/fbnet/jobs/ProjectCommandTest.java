@@ -25,10 +25,12 @@ class ProjectCommandTest extends SparkTestBase {
         int code = Fbnet.run(new String[] {"project", "--data", tmp.toUri().toString(), "--image-components", "6",
                 "--fmri-components", "4", "--set", "pca.power.iterations=2", "--set", "pca.report.components=2"});
         assertEquals(0, code);
-        assertEquals(6, PcaModel.load(root.imagePca("clip-tokens"), HadoopConf.create()).components());
-        assertEquals(4, PcaModel.load(root.fmriPca("subj01", "rh"), HadoopConf.create()).components());
-        assertTrue(Files.exists(tmp.resolve("latents/subject=subj01/" + Manifest.FILE_NAME)));
-        String csv = Files.readString(tmp.resolve("reports/project/reconstruction.csv"));
+        assertEquals(6, PcaModel.load(root.current("pca/image/clip-tokens", "project"), HadoopConf.create()).components());
+        assertEquals(4, PcaModel.load(new org.apache.hadoop.fs.Path(root.current(DataRoot.fmriPca("subj01"), "project"), "rh"),
+                HadoopConf.create()).components());
+        assertTrue(Files.exists(tmp.resolve("latents/subject=subj01/_current")));
+        String csv = Files.readString(java.nio.file.Path.of(root.current(DataRoot.report("project"), "project").toUri().getPath(),
+                "reconstruction.csv"));
         // default train.validation.fraction 0.05 of 60 training rows: 3 validation rows
         assertTrue(csv.contains("subj01,lh,4,3,") && csv.contains("subj01,rh,2,3,"), csv);
     }

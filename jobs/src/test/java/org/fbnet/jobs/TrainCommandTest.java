@@ -22,13 +22,12 @@ class TrainCommandTest extends SparkTestBase {
         int rc = Fbnet.run(new String[] {"train", "--data", tmp.toString(), "--name", "run1", "--epochs", "2",
                 "--set", "train.batch.size=16", "--set", "network.width.factor=2", "--set", "train.validation.fraction=0.2"});
         assertEquals(0, rc);
-        Path dir = new Path(root.models(), "run1");
-        FbnetModel parent = FbnetModel.load(new Path(dir, TrainStage.PRETRAINED), root.conf());
+        FbnetModel parent = FbnetModel.load(root.current(DataRoot.model("run1", TrainStage.PRETRAINED), "train"), root.conf());
         assertEquals(List.of("subj01", "subj02"), parent.subjects());
         for (String s : List.of("subj01", "subj02")) {
-            FbnetModel child = FbnetModel.load(new Path(dir, s), root.conf());
+            FbnetModel child = FbnetModel.load(root.current(DataRoot.model("run1", s), "train"), root.conf());
             assertEquals(List.of(s), child.subjects());
-            assertEquals(parent.origin(), child.parent(), "the fine-tuned model records its parent's path");
+            assertEquals(parent.origin(), child.parent(), "the fine-tuned model records its parent's version");
             assertTrue(child.bestEpoch() >= 1 && child.history().size() <= 2);
             assertEquals(CompareFixture.LATENT, child.network().lhSize());
         }
@@ -39,7 +38,8 @@ class TrainCommandTest extends SparkTestBase {
         DataRoot root = DataRoot.of(tmp.toString(), HadoopConf.create());
         new CompareFixture(List.of("subj01"), 30, 2, 6).write(spark, root, true);
         org.apache.hadoop.fs.FileSystem fs = root.root().getFileSystem(root.conf());
-        fs.delete(root.fmriPca("subj01", "rh"), true);
+        // The PCA version the latents were made with is gone (deleted by hand, or pruned).
+        fs.delete(root.current(DataRoot.fmriPca("subj01"), "project"), true);
         assertEquals(2, Fbnet.run(new String[] {"train", "--data", tmp.toString(), "--epochs", "1"}));
     }
 }

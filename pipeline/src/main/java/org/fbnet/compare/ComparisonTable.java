@@ -64,6 +64,15 @@ public record ComparisonTable(List<Row> rows) {
     }
 
     public String toJson() {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Map.of("rows", rowsAsMaps()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The rows as JSON-ready maps (snake_case keys, as in the CSV). */
+    public List<Map<String, Object>> rowsAsMaps() {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -76,11 +85,7 @@ public record ComparisonTable(List<Row> rows) {
             m.put("fit_seconds", r.fitSeconds());
             list.add(m);
         }
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Map.of("rows", list));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return list;
     }
 
     /** A markdown table; missing values are shown as "-". */

@@ -4,8 +4,13 @@ import java.util.List;
 import org.fbnet.baseline.RidgeBaseline;
 import org.fbnet.baseline.RidgeConfig;
 import org.fbnet.baseline.RidgeModel;
+import org.fbnet.data.Hemisphere;
+import org.fbnet.subject.Subject;
 
-/** The ridge baseline as a comparison variant: one {@link RidgeBaseline} fit per hemisphere, on the image latents. */
+/**
+ * The ridge baseline as a comparison variant: one {@link RidgeBaseline} fit per hemisphere from the image
+ * latents straight to vertex space, reading one hemisphere's training responses at a time.
+ */
 public final class RidgeVariant implements Variant {
     public static final String NAME = "ridge";
     private final RidgeConfig config;
@@ -19,12 +24,14 @@ public final class RidgeVariant implements Variant {
     @Override public boolean seeded() { return false; }
 
     @Override
-    public Result fit(SubjectData data, long seed) {
-        SubjectData.Rows train = data.train();
+    public Result fit(Subject s, TrainingVertices vertices, long seed) throws Exception {
         RidgeBaseline ridge = new RidgeBaseline(config);
-        RidgeModel lh = ridge.fit(train.x(), train.lh());
-        RidgeModel rh = ridge.fit(train.x(), train.rh());
-        return new Result(lh.predict(data.validation().x()), rh.predict(data.validation().x()),
-                lh.predict(data.test().x()), rh.predict(data.test().x()), List.of());
+        float[][][] val = new float[2][][], test = new float[2][][];
+        for (Hemisphere h : Hemisphere.values()) {
+            RidgeModel m = ridge.fit(s.train().x(), vertices.of(h));
+            val[h.ordinal()] = m.predict(s.validation().x());
+            test[h.ordinal()] = m.predict(s.test().x());
+        }
+        return new Result(val[0], val[1], test[0], test[1], List.of());
     }
 }

@@ -127,7 +127,7 @@ public final class AlgonautsReader {
             for (String f : RoiFamilies.ALL) rois.addAll(roiEntries(l, h, f, mappings.get(f), vertices.get(h)));
         }
         return new SubjectScan(l, List.copyOf(train), List.copyOf(test), featuresOnly, featureDim, vertices,
-                testFmri, ceilings, fsaverage, rois, fingerprint(fs, l));
+                testFmri, ceilings, fsaverage, rois, fingerprints(fs, l, train, test));
     }
 
     private List<ImageEntry> imageFiles(SubjectLayout l, String split) throws IOException {
@@ -295,21 +295,57 @@ public final class AlgonautsReader {
         return s.startsWith(base + "/") ? s.substring(base.length() + 1) : p.toString();
     }
 
-    /** SHA-256 over (relative path, length, modification time) of every file of the subject and its truth. */
-    private static String fingerprint(FileSystem fs, SubjectLayout l) throws IOException {
+    /**
+     * Fingerprints of the subject's input files, one per output they feed ({@link SubjectScan#FMRI} ...):
+     * SHA-256 over (relative path, length, modification time) of the group's files. The image index
+     * stores where each PNG is, so the images group also covers the folder's location; the fMRI rows
+     * carry NSD ids, so the fMRI group also covers the ordered ids.
+     */
+    private static Map<String, String> fingerprints(FileSystem fs, SubjectLayout l, List<ImageEntry> train, List<ImageEntry> test)
+            throws IOException {
         TreeMap<String, String> entries = new TreeMap<>();
         collect(fs, l.dir(), "data/", entries);
         if (l.truthDir() != null) {
             Path t = new Path(l.truthDir(), l.subject());
             if (fs.exists(t)) collect(fs, t, "truth/", entries);
         }
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            entries.forEach((k, v) -> md.update((k + "\t" + v + "\n").getBytes(StandardCharsets.UTF_8)));
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        Map<String, TreeMap<String, String>> groups = new TreeMap<>();
+        for (String g : List.of(SubjectScan.FMRI, SubjectScan.IMAGES, SubjectScan.ROIS, SubjectScan.VERTICES, SubjectScan.FEATURES)) {
+            groups.put(g, new TreeMap<>());
         }
+        entries.forEach((file, stat) -> {
+            String g = group(file);
+            if (g != null) groups.get(g).put(file, stat);
+        });
+        StringBuilder ids = new StringBuilder();
+        for (ImageEntry e : train) ids.append("train\t").append(e.nsdId()).append('\n');
+        for (ImageEntry e : test) ids.append("test\t").append(e.nsdId()).append('\n');
+        groups.get(SubjectScan.FMRI).put("nsd ids in row order", org.fbnet.provenance.Fingerprint.sha256(ids.toString()));
+        groups.get(SubjectScan.IMAGES).put("location", fs.makeQualified(l.dir()).toString());
+        Map<String, String> out = new TreeMap<>();
+        groups.forEach((g, files) -> {
+            StringBuilder sb = new StringBuilder();
+            files.forEach((k, v) -> sb.append(k).append('\t').append(v).append('\n'));
+            out.put(g, org.fbnet.provenance.Fingerprint.sha256(sb.toString()));
+        });
+        return out;
+    }
+
+    /** Which output a file of the layout feeds, or null for files fbnet does not read. */
+    private static String group(String file) {
+        String f = file.substring(file.indexOf('/') + 1).replaceFirst("^/+", "");
+        if (file.startsWith("truth/")) {
+            if (f.endsWith("_test_fmri.npy")) return SubjectScan.FMRI;
+            if (f.endsWith("_noise_ceiling.npy")) return SubjectScan.VERTICES;
+            return null;
+        }
+        if (f.startsWith("training_split/training_fmri/") || f.startsWith("test_split/test_fmri/")) return SubjectScan.FMRI;
+        if (f.startsWith("training_split/training_images/") || f.startsWith("test_split/test_images/")
+                || f.endsWith("_nsd_ids.npy")) return SubjectScan.IMAGES;
+        if (f.endsWith("_features.npy")) return SubjectScan.FEATURES;
+        if (f.startsWith("test_split/noise_ceiling/") || f.endsWith(".all-vertices_fsaverage_space.npy")) return SubjectScan.VERTICES;
+        if (f.startsWith("roi_masks/")) return SubjectScan.ROIS;
+        return null;
     }
 
     private static void collect(FileSystem fs, Path dir, String prefix, Map<String, String> out) throws IOException {

@@ -6,8 +6,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * What a validated subject folder holds: its images (or feature rows), vertex counts, optional test
- * fMRI and noise ceilings, the common-space vertex ids and the ROI atlas; plus a fingerprint of every
- * input file (path, length, modification time) that tells whether a re-run has anything new.
+ * fMRI and noise ceilings, the common-space vertex ids and the ROI atlas; plus fingerprints of its input
+ * files (path, length, modification time) per output they feed, which tell what a re-run must redo.
  * <p>Produced by {@link AlgonautsReader#scan}, which reads only headers and small masks: the bulk data
  * (fMRI rows, PNG pixels) is checked where it is read, in the Spark tasks.
  */
@@ -22,7 +22,9 @@ public record SubjectScan(
         Map<Hemisphere, Path> noiseCeiling,
         Map<Hemisphere, int[]> fsaverageIndex,
         List<RoiEntry> rois,
-        String fingerprint) {
+        Map<String, String> fingerprints) {
+    /** Groups of input files, named after the output they feed. */
+    public static final String FMRI = "fmri", IMAGES = "images", ROIS = "rois", VERTICES = "vertices", FEATURES = "features";
 
     public String subject() { return layout.subject(); }
 

@@ -2,16 +2,13 @@ package org.fbnet.embed;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.UUID;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -28,38 +25,46 @@ import org.fbnet.clip.ClipModels;
 import org.fbnet.clip.EmbeddingConfig;
 import org.fbnet.clip.GpuDevices;
 import org.fbnet.data.InputDataException;
+import org.fbnet.provenance.InputRef;
 import org.fbnet.provenance.Manifest;
+import org.fbnet.stage.Planner;
+import org.fbnet.stage.Stage;
+import org.fbnet.stage.StageContext;
+import org.fbnet.stage.Unit;
+import org.fbnet.store.Version;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Datasets;
 import org.fbnet.store.SerializableHadoopConf;
-import org.fbnet.store.StagedDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embeds every NSD image of the image index with CLIP, once per NSD id, incrementally.
- * <p>Output: {@code embeddings/MODEL_ID/FEATURE/part=RUN/} Parquet ({@link Datasets#EMBEDDINGS}), one
- * published part per run with its manifest. Ids present in earlier parts of the same model and feature
- * are skipped, so re-running after ingesting more subjects embeds only the new images; another model or
- * feature lands in another directory. Reading {@code embeddings/MODEL_ID/FEATURE} with Spark or pyarrow
- * gives every part (plus a {@code part} column). Consumers join the image index on {@code nsd_id} for
- * subject, split and row: an image seen by several subjects (ViT-B/32: 150 KB) is stored once.
+ * The embed stage: per subject, the CLIP features of its images ({@code embeddings/MODEL_ID/FEATURE/subject=subjXX/v=ID/},
+ * Parquet {@link Datasets#EMBEDDINGS}, one row per NSD id), as one unit whose inputs are the subject's
+ * image index and the model (by content id). Another model or feature lands in another directory.
+ * Consumers join on {@code nsd_id}. Subjects whose features came with the data (features-only input:
+ * ingest publishes them) have no embed unit.
  * <p>Features are computed in executors (PNG decoding included) and written by them; nothing of size
  * passes through the driver. Each executor JVM loads the model once ({@link ClipModels#cached}).
  */
-public final class ImageEmbedder {
+public final class ImageEmbedder implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(ImageEmbedder.class);
-    public static final String KIND = "embeddings-part";
-    public static final int FORMAT_VERSION = 1;
+    public static final String NAME = "embed";
+    public static final String KIND = "embeddings";
+    public static final int FORMAT_VERSION = 2;
 
     private final EmbeddingConfig config;
+    private final List<String> subjects;
+    private Path modelDir;
+    private String modelId;
 
-    public ImageEmbedder(EmbeddingConfig config) {
+    /** @param subjects the subjects to embed (empty: every ingested subject) */
+    public ImageEmbedder(EmbeddingConfig config, List<String> subjects) {
         this.config = config;
+        this.subjects = List.copyOf(subjects);
     }
 
-    /** What one run did. */
-    public record Result(String modelId, Path modelDir, Path dataset, Path part, long images, long alreadyEmbedded, long embedded) { }
+    @Override public String name() { return NAME; }
 
     /** The model folder this config points at; the built-in random model is written under the root first. */
     public Path resolveModel(DataRoot root) throws IOException {
@@ -67,72 +72,70 @@ public final class ImageEmbedder {
         return ClipModels.ensureRandom(root.models(), config.randomArchitecture(), config.randomSeed(), root.conf());
     }
 
-    public Result run(SparkSession spark, DataRoot root) throws IOException {
-        Configuration conf = root.conf();
-        Path modelDir = resolveModel(root);
-        String modelId = ClipModels.id(modelDir, conf);
-        ClipFeature feature = config.feature();
-        Path dataset = root.embeddings(modelId, feature.id());
-        FileSystem fs = dataset.getFileSystem(conf);
-        if (!fs.exists(root.images())) {
-            throw new InputDataException(root.images() + ": no image index; run fbnet ingest first");
+    /** The output id of a subject's embeddings with this model and feature. */
+    public String outputId(String subject) { return DataRoot.embeddings(modelId, config.feature().id(), subject); }
+
+    @Override
+    public List<Unit> plan(StageContext ctx) throws IOException {
+        DataRoot root = ctx.root();
+        if (modelDir == null) {
+            modelDir = resolveModel(root);
+            modelId = ClipModels.id(modelDir, root.conf());
         }
-        Dataset<Row> images = spark.read().parquet(root.images().toString())
+        List<Unit> units = new ArrayList<>();
+        for (String subject : ctx.subjects(subjects)) {
+            if (suppliedByIngest(ctx, subject)) continue;
+            Map<String, String> settings = new TreeMap<>();
+            settings.put("clip.feature", config.feature().id());
+            units.add(Planner.plan(ctx, Planner.Spec.of(NAME, NAME + "/" + subject, subject, FORMAT_VERSION,
+                    List.of(DataRoot.subjectDataset(DataRoot.IMAGES, subject)), settings, List.of(outputId(subject)))
+                    .withExternal(Map.of(MODEL_INPUT, modelId))));
+        }
+        return units;
+    }
+
+    private static final String MODEL_INPUT = "clip-model";
+
+    /** Features-only data: ingest published the subject's features itself, under the configured features model. */
+    private static boolean suppliedByIngest(StageContext ctx, String subject) throws IOException {
+        String id = DataRoot.subjectDataset(DataRoot.IMAGES, subject);
+        if (ctx.isPlanned(id) && !ctx.dir(id).current().isPresent()) {
+            return ctx.isPlannedPrefix(DataRoot.EMBEDDINGS + "/", "/subject=" + subject);
+        }
+        return ctx.dir(id).current().map(v -> Boolean.TRUE.equals(v.manifest().get("featuresOnly"))).orElse(false);
+    }
+
+    @Override
+    public String runUnit(Unit unit, StageContext ctx) throws Exception {
+        SparkSession spark = ctx.spark();
+        DataRoot root = ctx.root();
+        Configuration conf = root.conf();
+        String subject = unit.subject();
+        Version images = ctx.current(DataRoot.subjectDataset(DataRoot.IMAGES, subject), "fbnet ingest");
+        Dataset<Row> todo = spark.read().parquet(images.path().toString())
                 .select(Datasets.NSD_ID, Datasets.PATH, Datasets.CONTENT)
                 .dropDuplicates(new String[] {Datasets.NSD_ID});
-        long total = images.count();
-        List<String> parts = publishedParts(fs, dataset);
-        Dataset<Row> todo = images;
-        long done = 0;
-        if (!parts.isEmpty()) {
-            Dataset<Row> existing = spark.read().schema(Datasets.EMBEDDINGS).parquet(parts.toArray(String[]::new)).select(Datasets.NSD_ID);
-            todo = images.join(existing, images.col(Datasets.NSD_ID).equalTo(existing.col(Datasets.NSD_ID)), "left_anti");
-            done = total - todo.count();
-        }
-        long n = total - done;
-        LOG.info("embed: {} distinct NSD images, {} already embedded with {} / {}, {} to embed", total, done, modelId, feature.id(), n);
-        if (n == 0) return new Result(modelId, modelDir, dataset, null, total, done, 0);
-
+        long n = todo.count();
         int partitions = config.partitions() > 0 ? config.partitions() : spark.sparkContext().defaultParallelism();
-        String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now())
-                + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Path part = new Path(dataset, "part=" + runId);
-        EmbedPartition fn = new EmbedPartition(fs.makeQualified(modelDir).toString(), modelId, feature, config.batchSize(),
+        FileSystem fs = modelDir.getFileSystem(conf);
+        EmbedPartition fn = new EmbedPartition(fs.makeQualified(modelDir).toString(), modelId, config.feature(), config.batchSize(),
                 new SerializableHadoopConf(conf));
-        try (StagedDirectory staged = StagedDirectory.begin(part, conf)) {
+        List<InputRef> inputs = ctx.inputRefs(unit, Map.of(MODEL_INPUT, new InputRef(MODEL_INPUT, null, modelId, fs.makeQualified(modelDir).toString())));
+        Manifest base = Planner.manifest(unit, KIND, FORMAT_VERSION, inputs, ctx.settings())
+                .with("subject", subject)
+                .with("modelId", modelId)
+                .with("feature", config.feature().id())
+                .with("featureLength", config.feature().size(ClipModels.visionConfig(modelDir, conf)))
+                .with("builtInRandomModel", config.model() == null);
+        LOG.info("embed {}: {} distinct NSD images with {} / {}", subject, n, modelId, config.feature().id());
+        long t0 = System.nanoTime();
+        Version v = ctx.dir(unit.outputs().get(0)).publish(base, (staging, m) -> {
             todo.repartition(partitions, functions.col(Datasets.NSD_ID))
                     .mapPartitions(fn, Encoders.row(Datasets.EMBEDDINGS))
-                    .write().mode(SaveMode.Append).parquet(staged.path().toString());
-            Manifest m = Manifest.of(KIND, FORMAT_VERSION)
-                    .with("modelId", modelId)
-                    .with("model", fs.makeQualified(modelDir).toString())
-                    .with("feature", feature.id())
-                    .with("featureLength", featureLength(modelDir, conf))
-                    .with("images", n)
-                    .with("alreadyEmbedded", done)
-                    .with("imageIndex", root.images().toString())
-                    .with("config", java.util.Map.of("batchSize", config.batchSize(), "partitions", partitions,
-                            "builtInRandomModel", config.model() == null));
-            staged.publish(m);
-        }
-        LOG.info("embed: published {} embeddings to {}", n, part);
-        return new Result(modelId, modelDir, dataset, part, total, done, n);
-    }
-
-    private int featureLength(Path modelDir, Configuration conf) throws IOException {
-        return config.feature().size(ClipModels.visionConfig(modelDir, conf));
-    }
-
-    /** The published {@code part=*} directories of a dataset (those with a manifest), as path strings. */
-    static List<String> publishedParts(FileSystem fs, Path dataset) throws IOException {
-        List<String> out = new ArrayList<>();
-        if (!fs.exists(dataset)) return out;
-        for (FileStatus st : fs.listStatus(dataset)) {
-            if (st.isDirectory() && st.getPath().getName().startsWith("part=") && fs.exists(new Path(st.getPath(), Manifest.FILE_NAME))) {
-                out.add(st.getPath().toString());
-            }
-        }
-        return out;
+                    .write().mode(SaveMode.Overwrite).parquet(staging.toString());
+            return m.withMetric("images", n).withMetric("imagesPerSecond", n / ((System.nanoTime() - t0) / 1e9));
+        });
+        return n + " images -> v=" + v.id();
     }
 
     /** The executor side: decode, preprocess and embed a partition in batches with the JVM's cached model. */

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.fbnet.train.EpochRecord;
+import org.fbnet.eval.EpochRecord;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.StagedDirectory;

@@ -3,12 +3,12 @@ package org.fbnet.ingest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -30,37 +30,59 @@ import org.fbnet.data.InputDataException;
 import org.fbnet.data.RoiEntry;
 import org.fbnet.data.SubjectScan;
 import org.fbnet.data.npy.NpyReader;
+import org.fbnet.provenance.InputRef;
 import org.fbnet.provenance.Manifest;
+import org.fbnet.stage.Decision;
+import org.fbnet.stage.Planner;
+import org.fbnet.stage.Stage;
+import org.fbnet.stage.StageContext;
+import org.fbnet.stage.Unit;
+import org.fbnet.stage.UnitResult;
+import org.fbnet.store.VersionedDir;
+import org.fbnet.store.Version;
 import org.fbnet.spark.SparkProgress;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Datasets;
 import org.fbnet.store.SerializableHadoopConf;
-import org.fbnet.store.StagedDirectory;
 
 /**
- * The ingest stage: validates an Algonauts/NSD folder and writes, per subject, the fMRI rows, the image
- * index, the ROI atlas and vertex info as Parquet partitions ({@code subject=subjXX}) under an output root.
- * <p>Each subject is staged whole and then published partition by partition, each with a manifest
- * carrying the subject's input fingerprint; a subject whose fingerprint matches what is published is
- * skipped. Bulk data is read and checked inside Spark tasks (row ranges of the NPY files, one PNG per
- * row), so the driver holds only headers, masks and the per-image index.
+ * The ingest stage: validates an Algonauts/NSD folder and publishes, per subject, the fMRI rows, the
+ * image index, the ROI atlas and the vertex info (and, for features-only data, the features as
+ * embeddings), each as its own unit and versioned output ({@code fmri/subject=subjXX/v=ID/} ...).
+ * <p>Planning reads only headers and masks ({@link AlgonautsReader#scan}), for every subject, before
+ * anything is written; a subject whose folder is invalid fails its units and no other. Each output's
+ * fingerprint covers the input files that feed it (path, size, modification time; the image index
+ * also the folder's location), so a changed fMRI file re-publishes only that subject's fMRI. Bulk data is
+ * read and checked inside Spark tasks (row ranges of the NPY files, one PNG per row): the driver holds
+ * only headers, masks and the per-image index.
  */
-public final class Ingest {
+public final class Ingest implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
-    static final int FORMAT_VERSION = 1;
+    public static final String NAME = "ingest";
+    static final int FORMAT_VERSION = 2;
+    /** The output each file group feeds, in the order they are published. */
+    private static final List<String> GROUPS = List.of(SubjectScan.IMAGES, SubjectScan.FMRI, SubjectScan.ROIS, SubjectScan.VERTICES);
 
-    private final SparkSession spark;
     private final IngestConfig cfg;
-    private final Configuration conf;
+    private final Path input;
+    private final Path truth;
+    private final Map<String, SubjectScan> scans = new LinkedHashMap<>();
+    private final Map<String, RuntimeException> invalid = new LinkedHashMap<>();
+    private SparkSession spark;
+    private Configuration conf;
 
-    public Ingest(SparkSession spark, IngestConfig cfg, Configuration conf) {
-        this.spark = spark;
+    /** Ingests the subjects of {@code input}; {@code truth} (may be null) adds test fMRI and ceilings. */
+    public Ingest(IngestConfig cfg, Path input, Path truth) {
         this.cfg = cfg;
-        this.conf = conf;
+        this.input = input;
+        this.truth = truth;
     }
 
-    /** Ingests every (selected) subject of {@code input}; {@code truth} (may be null) adds test fMRI and ceilings. */
-    public IngestReport run(Path input, Path truth, DataRoot out) throws IOException {
+    @Override public String name() { return NAME; }
+
+    @Override
+    public List<Unit> plan(StageContext ctx) throws IOException {
+        conf = ctx.root().conf();
         AlgonautsReader reader = new AlgonautsReader(conf);
         List<String> subjects = reader.subjects(input);
         if (!cfg.subjects().isEmpty()) {
@@ -69,74 +91,141 @@ public final class Ingest {
             }
             subjects = cfg.subjects();
         }
-        // Validate every subject's metadata before writing anything for any of them.
-        List<SubjectScan> scans = new ArrayList<>();
-        for (String s : subjects) scans.add(reader.scan(input, s, truth));
-        List<IngestReport.SubjectResult> results = new ArrayList<>();
-        for (SubjectScan scan : scans) results.add(ingest(scan, out));
-        return new IngestReport(results);
+        List<Unit> units = new ArrayList<>();
+        for (String s : subjects) {
+            SubjectScan scan = scans.get(s);
+            if (scan == null && !invalid.containsKey(s)) {
+                try {
+                    scan = reader.scan(input, s, truth);
+                    scans.put(s, scan);
+                } catch (InputDataException e) {
+                    invalid.put(s, e);
+                }
+            }
+            if (scan == null) {
+                units.add(new Unit(NAME, unitId(s, "*"), s, Map.of(), Map.of(), null, List.of(), Decision.RUN,
+                        "invalid input: " + invalid.get(s).getMessage()));
+                continue;
+            }
+            for (String group : groups(scan)) units.add(Planner.plan(ctx, spec(scan, group)));
+        }
+        return units;
     }
 
-    private IngestReport.SubjectResult ingest(SubjectScan scan, DataRoot out) throws IOException {
-        String subject = scan.subject();
-        List<Path> targets = new ArrayList<>(List.of(
-                DataRoot.subjectPartition(out.fmri(), subject), DataRoot.subjectPartition(out.images(), subject),
-                DataRoot.subjectPartition(out.rois(), subject), DataRoot.subjectPartition(out.vertices(), subject)));
-        if (scan.featuresOnly()) targets.add(featurePartition(out, subject));
-        if (!cfg.force() && unchanged(targets, scan.fingerprint())) {
-            LOG.info("ingest {}: unchanged since last ingest, skipped", subject);
-            return new IngestReport.SubjectResult(subject, true, 0, 0, 0);
+    private static List<String> groups(SubjectScan scan) {
+        List<String> g = new ArrayList<>(GROUPS);
+        if (scan.featuresOnly()) g.add(SubjectScan.FEATURES);
+        return g;
+    }
+
+    private static String unitId(String subject, String group) { return NAME + "/" + subject + "/" + group; }
+
+    private String outputId(String subject, String group) {
+        return group.equals(SubjectScan.FEATURES) ? DataRoot.embeddings(cfg.featuresModel(), cfg.featuresName(), subject)
+                : DataRoot.subjectDataset(group, subject);
+    }
+
+    private Planner.Spec spec(SubjectScan scan, String group) {
+        Map<String, String> settings = new TreeMap<>();
+        if (group.equals(SubjectScan.IMAGES)) {
+            settings.put("ingest.image.bytes", String.valueOf(cfg.copyImageBytes()));
+            settings.put("ingest.image.verify", cfg.imageCheck().name().toLowerCase(java.util.Locale.ROOT));
         }
+        return Planner.Spec.of(NAME, unitId(scan.subject(), group), scan.subject(), FORMAT_VERSION, List.of(), settings,
+                        List.of(outputId(scan.subject(), group)))
+                .withExternal(Map.of(externalId(scan.subject(), group), scan.fingerprints().get(group)))
+                .forcing(cfg.force());
+    }
+
+    private static String externalId(String subject, String group) { return "input/" + subject + "/" + group; }
+
+    /**
+     * Runs a subject's units together: every output that must change is written to staging first, and
+     * published only when all of them were written, so a subject with bad data publishes nothing.
+     */
+    @Override
+    public List<UnitResult> run(List<Unit> units, StageContext ctx) {
+        Map<String, List<Unit>> bySubject = new LinkedHashMap<>();
+        for (Unit u : units) bySubject.computeIfAbsent(u.subject(), k -> new ArrayList<>()).add(u);
+        Map<Unit, UnitResult> results = new LinkedHashMap<>();
+        for (List<Unit> subjectUnits : bySubject.values()) {
+            long t0 = System.nanoTime();
+            List<VersionedDir.Pending> pending = new ArrayList<>();
+            List<String> summaries = new ArrayList<>();
+            try {
+                for (Unit u : subjectUnits) {
+                    long[] rows = new long[1];
+                    pending.add(write(u, ctx, rows));
+                    summaries.add(rows[0] + " rows");
+                }
+                for (int i = 0; i < pending.size(); i++) {
+                    Version v = pending.get(i).publish();
+                    results.put(subjectUnits.get(i), UnitResult.done(subjectUnits.get(i), summaries.get(i) + " -> v=" + v.id(),
+                            (System.nanoTime() - t0) / 1e9));
+                }
+            } catch (Exception | Error e) {
+                LOG.error("ingest {} failed; nothing of it was published", subjectUnits.get(0).subject(), e);
+                for (Unit u : subjectUnits) results.putIfAbsent(u, UnitResult.failed(u, e, (System.nanoTime() - t0) / 1e9));
+            } finally {
+                for (VersionedDir.Pending p : pending) {
+                    try {
+                        p.close();
+                    } catch (IOException e) {
+                        LOG.warn("cannot remove staging: {}", e.getMessage());
+                    }
+                }
+            }
+        }
+        return units.stream().map(results::get).toList();
+    }
+
+    @Override
+    public String runUnit(Unit unit, StageContext ctx) throws Exception {
+        return run(List.of(unit), ctx).get(0).summary();
+    }
+
+    /** Writes one unit's output to staging. */
+    private VersionedDir.Pending write(Unit unit, StageContext ctx, long[] rows) throws Exception {
+        spark = ctx.spark();
+        conf = ctx.root().conf();
+        String subject = unit.subject();
+        if (invalid.containsKey(subject)) throw invalid.get(subject);
+        SubjectScan scan = scans.get(subject);
+        String group = unit.id().substring(unit.id().lastIndexOf('/') + 1);
+        InputRef files = new InputRef(externalId(subject, group), null, scan.fingerprints().get(group),
+                scan.layout().dir().toString() + (scan.layout().truthDir() == null ? "" : " (truth: " + scan.layout().truthDir() + ")"));
+        Manifest base = Planner.manifest(unit, group, FORMAT_VERSION, List.of(files), ctx.settings())
+                .with("subject", subject)
+                .with("trainingImages", scan.train().size())
+                .with("testImages", scan.test().size())
+                .with("vertices", Map.of("lh", scan.vertexCount().get(Hemisphere.LH), "rh", scan.vertexCount().get(Hemisphere.RH)))
+                .with("testFmri", scan.hasTestFmri())
+                .with("noiseCeilings", scan.noiseCeiling().size() == 2)
+                .with("featuresOnly", scan.featuresOnly());
         long t0 = System.nanoTime();
-        LOG.info("ingest {}: {} training and {} test images, vertices {}{}", subject, scan.train().size(), scan.test().size(),
-                scan.vertexCount(), scan.hasTestFmri() ? ", with test fMRI" : "");
-        List<StagedDirectory> staged = new ArrayList<>();
-        try {
-            for (Path t : targets) staged.add(StagedDirectory.begin(t, conf));
-            writeImages(scan, staged.get(1).path());
-            long rows = writeFmri(scan, staged.get(0).path());
-            writeRois(scan, staged.get(2).path());
-            writeVertices(scan, staged.get(3).path());
-            long bytes = fmriBytes(scan);
-            if (scan.featuresOnly()) bytes += writeFeatures(scan, out, staged.get(4).path());
-            Manifest m = Manifest.of("ingest", FORMAT_VERSION)
-                    .with("subject", subject)
-                    .with("fingerprint", scan.fingerprint())
-                    .with("input", scan.layout().dir().toString())
-                    .with("truth", scan.layout().truthDir() == null ? null : scan.layout().truthDir().toString())
-                    .with("trainingImages", scan.train().size())
-                    .with("testImages", scan.test().size())
-                    .with("vertices", Map.of("lh", scan.vertexCount().get(Hemisphere.LH), "rh", scan.vertexCount().get(Hemisphere.RH)))
-                    .with("testFmri", scan.hasTestFmri())
-                    .with("noiseCeilings", scan.noiseCeiling().size() == 2)
-                    .with("featuresOnly", scan.featuresOnly())
-                    .with("config", Map.of("ingest.image.bytes", cfg.copyImageBytes(), "ingest.image.verify", cfg.imageCheck().name().toLowerCase(java.util.Locale.ROOT)));
-            for (StagedDirectory d : staged) d.publish(m.with("dataset", d.target().getParent().getName()));
-            double secs = (System.nanoTime() - t0) / 1e9;
-            IngestReport.SubjectResult r = new IngestReport.SubjectResult(subject, false, rows, bytes, secs);
-            LOG.info(String.format("ingest %s: %d fMRI rows in %.1f s (%.0f rows/s, %.1f MB/s)", subject, rows, secs,
-                    r.rowsPerSecond(), r.megabytesPerSecond()));
-            return r;
-        } finally {
-            for (StagedDirectory d : staged) d.close();
+        VersionedDir.Pending p = ctx.dir(unit.outputs().get(0)).write(base, (staging, m) -> {
+            switch (group) {
+                case SubjectScan.IMAGES -> rows[0] = writeImages(scan, staging);
+                case SubjectScan.FMRI -> rows[0] = writeFmri(scan, staging);
+                case SubjectScan.ROIS -> rows[0] = writeRois(scan, staging);
+                case SubjectScan.VERTICES -> rows[0] = writeVertices(scan, staging);
+                case SubjectScan.FEATURES -> rows[0] = writeFeatures(scan, staging);
+                default -> throw new IllegalStateException("unknown ingest unit " + unit.id());
+            }
+            return m.withMetric("rows", rows[0]);
+        });
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (group.equals(SubjectScan.FMRI)) {
+            double mb = fmriBytes(scan) / 1e6;
+            LOG.info(String.format("ingest %s: %d fMRI rows in %.1f s (%.0f rows/s, %.1f MB/s)", subject, rows[0], secs,
+                    rows[0] / secs, mb / secs));
         }
-    }
-
-    private boolean unchanged(List<Path> targets, String fingerprint) throws IOException {
-        for (Path t : targets) {
-            Manifest m = Manifest.read(t, conf);
-            if (m == null || !fingerprint.equals(m.getString("fingerprint"))) return false;
-        }
-        return true;
-    }
-
-    private Path featurePartition(DataRoot out, String subject) {
-        return new Path(out.embeddings(cfg.featuresModel(), cfg.featuresName()), "source=" + subject);
+        return p;
     }
 
     private JavaSparkContext jsc() { return JavaSparkContext.fromSparkContext(spark.sparkContext()); }
 
-    private void writeImages(SubjectScan scan, Path staging) throws IOException {
+    private long writeImages(SubjectScan scan, Path staging) throws IOException {
         List<ImageEntry> all = new ArrayList<>(scan.train());
         all.addAll(scan.test());
         CollectionAccumulator<String> errors = spark.sparkContext().collectionAccumulator("image errors " + scan.subject());
@@ -151,6 +240,7 @@ public final class Ingest {
             e.sort(null);
             throw new InputDataException(e.size() + " bad image(s); first: " + String.join("; ", e.subList(0, Math.min(5, e.size()))));
         }
+        return all.size();
     }
 
     private static IngestConfig withoutImageCheck(IngestConfig c) {
@@ -217,8 +307,7 @@ public final class Ingest {
         return rows * 4L * (scan.vertexCount().get(Hemisphere.LH) + scan.vertexCount().get(Hemisphere.RH));
     }
 
-    private long writeFeatures(SubjectScan scan, DataRoot out, Path staging) throws IOException {
-        Set<Integer> present = featureIdsOfOtherSubjects(out, scan.subject());
+    private long writeFeatures(SubjectScan scan, Path staging) throws IOException {
         List<FmriRows.Sources> sources = new ArrayList<>();
         for (String split : List.of("train", "test")) {
             Path f = scan.layout().features(split);
@@ -228,49 +317,32 @@ public final class Ingest {
         NonFiniteTally tally = new NonFiniteTally();
         spark.sparkContext().register(tally, "non-finite features " + scan.subject());
         Broadcast<List<FmriRows.Sources>> src = jsc().broadcast(sources);
-        Broadcast<Set<Integer>> skip = jsc().broadcast(present);
+        Broadcast<Set<Integer>> skip = jsc().broadcast(Set.of());
         SerializableHadoopConf sconf = new SerializableHadoopConf(conf);
         List<FmriRows.Chunk> chunks = chunks(sources);
         JavaRDD<Row> rows = jsc().parallelize(chunks, chunks.size())
                 .flatMap(ch -> FmriRows.readFeatures(ch, src.value(), sconf, tally, skip.value()).iterator());
-        // One row per NSD id holds without a shuffle: ids are unique within a subject (AlgonautsReader
-        // checks) and ids stored for other subjects are skipped in the tasks.
+        // Ids are unique within a subject (AlgonautsReader checks): one row per NSD id without a shuffle.
         spark.createDataFrame(rows, Datasets.EMBEDDINGS).write().mode(SaveMode.Overwrite).parquet(staging.toString());
         NonFiniteTally.Tally v = tally.value();
         if (v.count() > 0) {
             throw new InputDataException(scan.subject() + ": " + v.first().file() + ": " + v.count()
                     + " NaN/Inf value(s); first at row " + v.first().row() + ", column " + v.first().column());
         }
-        return (long) (scan.train().size() + scan.test().size()) * scan.featureDim() * 4L;
+        return scan.train().size() + scan.test().size();
     }
 
-    private Set<Integer> featureIdsOfOtherSubjects(DataRoot out, String subject) throws IOException {
-        Path dir = out.embeddings(cfg.featuresModel(), cfg.featuresName());
-        FileSystem fs = dir.getFileSystem(conf);
-        Set<Integer> ids = new HashSet<>();
-        if (!fs.exists(dir)) return ids;
-        List<String> others = new ArrayList<>();
-        for (var st : fs.listStatus(dir)) {
-            String n = st.getPath().getName();
-            if (st.isDirectory() && n.startsWith("source=") && !n.equals("source=" + subject)) others.add(st.getPath().toString());
-        }
-        if (others.isEmpty()) return ids;
-        for (Row r : spark.read().parquet(others.toArray(String[]::new)).select(Datasets.NSD_ID).collectAsList()) {
-            ids.add(r.getInt(0));
-        }
-        return ids;
-    }
-
-    private void writeRois(SubjectScan scan, Path staging) {
+    private long writeRois(SubjectScan scan, Path staging) {
         List<Row> rows = new ArrayList<>();
         for (RoiEntry r : scan.rois()) {
             rows.add(RowFactory.create(r.hemisphere().code(), r.family(), r.roi(), r.label(), boxed(r.vertices())));
         }
         spark.createDataFrame(rows, withoutSubject(Datasets.ROIS)).coalesce(1)
                 .write().mode(SaveMode.Overwrite).parquet(staging.toString());
+        return rows.size();
     }
 
-    private void writeVertices(SubjectScan scan, Path staging) throws IOException {
+    private long writeVertices(SubjectScan scan, Path staging) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (Hemisphere h : Hemisphere.values()) {
             Path nc = scan.noiseCeiling().get(h);
@@ -280,6 +352,7 @@ public final class Ingest {
         }
         spark.createDataFrame(rows, withoutSubject(Datasets.VERTEX_INFO)).coalesce(1)
                 .write().mode(SaveMode.Overwrite).parquet(staging.toString());
+        return rows.size();
     }
 
     private void write(JavaRDD<Row> rows, StructType schema, Path staging, int coalesce) {

@@ -121,6 +121,8 @@ public final class GroupPca implements Serializable {
 
         @Override public String fitId() { return model.fitId(); }
 
+        @Override public double explainedVariance(int k) { return model.explainedVariance(k); }
+
         @Override
         public float[][] transform(float[][] rows) {
             return model.transform(embedAll(rows));
@@ -128,13 +130,21 @@ public final class GroupPca implements Serializable {
 
         @Override
         public float[][] reconstruct(float[][] rows, int kept) {
-            float[][] back = model.inverseTransform(model.transform(embedAll(rows), kept));
-            float[][] out = new float[rows.length][columns.length];
-            for (int i = 0; i < rows.length; i++) {
+            return inverseTransform(model.transform(embedAll(rows), kept));
+        }
+
+        @Override
+        public float[][] inverseTransform(float[][] latents) {
+            float[][] back = model.inverseTransform(latents);
+            float[][] out = new float[latents.length][columns.length];
+            for (int i = 0; i < latents.length; i++) {
                 for (int j = 0; j < columns.length; j++) out[i][j] = back[i][columns[j]] + mean[j];
             }
             return out;
         }
+
+        /** The group model's eigenvalues (the latents' variances over all subjects). */
+        @Override public double[] eigenvalues() { return model.eigenvalues(); }
 
         private float[][] embedAll(float[][] rows) {
             float[][] e = new float[rows.length][];
@@ -148,24 +158,29 @@ public final class GroupPca implements Serializable {
         }
     }
 
-    /** Saves the model with the common vertex space and each subject's means and columns. */
-    public Path save(Path dir, Configuration conf, Map<String, Object> inputs) throws IOException {
+    /** Writes the model, the common vertex space and each subject's means and columns into {@code dir}, with {@code base}'s fields. */
+    public void writeInto(Path p, Configuration conf, Manifest base) throws IOException {
+        model.writeArrays(p, conf);
+        NpyWriter.write(new Path(p, "fsaverage_index.npy"), conf, fsaverage, fsaverage.length);
+        for (String s : means.keySet()) {
+            NpyWriter.write(new Path(p, "subjects/" + s + "_mean.npy"), conf, means.get(s), means.get(s).length);
+            long[] c = new long[columns.get(s).length];
+            for (int j = 0; j < c.length; j++) c[j] = columns.get(s)[j];
+            NpyWriter.write(new Path(p, "subjects/" + s + "_columns.npy"), conf, c, c.length);
+        }
+        model.describe(base).with("group", Map.of("subjects", new ArrayList<>(means.keySet()), "vertices", fsaverage.length))
+                .write(p, conf);
+    }
+
+    /** Saves to {@code dir} (published atomically) with a description of the data. */
+    public Path save(Path dir, Configuration conf, Map<String, Object> data) throws IOException {
         try (StagedDirectory staged = StagedDirectory.begin(dir, conf)) {
-            Path p = staged.path();
-            model.writeArrays(p, conf);
-            NpyWriter.write(new Path(p, "fsaverage_index.npy"), conf, fsaverage, fsaverage.length);
-            for (String s : means.keySet()) {
-                NpyWriter.write(new Path(p, "subjects/" + s + "_mean.npy"), conf, means.get(s), means.get(s).length);
-                long[] c = new long[columns.get(s).length];
-                for (int j = 0; j < c.length; j++) c[j] = columns.get(s)[j];
-                NpyWriter.write(new Path(p, "subjects/" + s + "_columns.npy"), conf, c, c.length);
-            }
-            return staged.publish(model.manifest(inputs).with("group", Map.of("subjects", new ArrayList<>(means.keySet()),
-                    "vertices", fsaverage.length)));
+            writeInto(staged.path(), conf, Manifest.of(PcaModel.KIND, PcaModel.FORMAT_VERSION).with("data", data));
+            return staged.publish(Manifest.read(staged.path(), conf));
         }
     }
 
-    /** Loads a group model saved by {@link #save}. */
+    /** Loads a group model written by {@link #writeInto}. */
     @SuppressWarnings("unchecked")
     public static GroupPca load(Path dir, Configuration conf) throws IOException {
         PcaModel model = PcaModel.load(dir, conf);

@@ -90,6 +90,14 @@ public final class PcaModel implements Projection {
 
     public double totalVariance() { return totalVariance; }
 
+    @Override
+    public double explainedVariance(int kept) {
+        double[] ratio = explainedVarianceRatio();
+        double s = 0;
+        for (int c = 0; c < Math.min(kept, ratio.length); c++) s += ratio[c];
+        return s;
+    }
+
     public long samples() { return samples; }
 
     public PcaConfig config() { return config; }
@@ -203,17 +211,26 @@ public final class PcaModel implements Projection {
         writeDoubles(new Path(p, "explained_variance_ratio.npy"), conf, explainedVarianceRatio());
     }
 
-    /** The manifest describing this model, with the given inputs. */
-    Manifest manifest(Map<String, Object> inputs) {
-        return Manifest.of(KIND, FORMAT_VERSION)
-                .with("fitId", fitId)
+    /** The manifest describing this model, with the given description of what it was fitted on. */
+    Manifest manifest(Map<String, Object> data) {
+        return describe(Manifest.of(KIND, FORMAT_VERSION)).with("data", new LinkedHashMap<>(data));
+    }
+
+    /** Adds this model's fields (fit id, shape, samples, config) to a manifest. */
+    public Manifest describe(Manifest m) {
+        return m.with("fitId", fitId)
                 .with("components", k)
                 .with("dimension", d)
                 .with("samples", samples)
                 .with("totalVariance", totalVariance)
                 .with("config", config.describe())
-                .with("seed", config.seed())
-                .with("inputs", new LinkedHashMap<>(inputs));
+                .withSeed(config.seed());
+    }
+
+    /** Writes the model's arrays and a manifest into {@code dir} (for a version being staged as a whole). */
+    public void writeInto(Path dir, Configuration conf, Manifest manifest) throws IOException {
+        writeArrays(dir, conf);
+        manifest.write(dir, conf);
     }
 
     /** Saves with no input description. */
@@ -236,11 +253,7 @@ public final class PcaModel implements Projection {
     public static PcaModel load(Path dir, Configuration conf) throws IOException {
         Manifest m = Manifest.read(dir, conf);
         if (m == null) throw new IOException(dir + ": no " + Manifest.FILE_NAME + "; not a saved PCA model");
-        if (!KIND.equals(m.kind())) throw new IOException(dir + ": manifest kind '" + m.kind() + "', expected '" + KIND + "'");
-        if (m.formatVersion() != FORMAT_VERSION) {
-            throw new IOException(dir + ": PCA model format version " + m.formatVersion() + " is not readable by this fbnet (reads "
-                    + FORMAT_VERSION + ")");
-        }
+        m.require(KIND, FORMAT_VERSION, dir.toString());
         float[] mean = readFloats(new Path(dir, "mean.npy"), conf, 1);
         float[] comps = readFloats(new Path(dir, "components.npy"), conf, 2);
         double[] eig;

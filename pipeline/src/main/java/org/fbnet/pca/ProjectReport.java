@@ -66,15 +66,11 @@ public record ProjectReport(List<ModelLine> models, List<Reconstruction> reconst
         return sb.toString();
     }
 
-    /** Publishes reconstruction.csv, report.md and report.json to {@code dir} with a manifest. */
-    public Path write(Path dir, Configuration conf, Map<String, Object> config) throws IOException {
-        try (StagedDirectory staged = StagedDirectory.begin(dir, conf)) {
-            write(new Path(staged.path(), "reconstruction.csv"), conf, toCsv().getBytes(StandardCharsets.UTF_8));
-            write(new Path(staged.path(), "report.md"), conf, toMarkdown().getBytes(StandardCharsets.UTF_8));
-            byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(this);
-            write(new Path(staged.path(), "report.json"), conf, json);
-            return staged.publish(Manifest.of(KIND, FORMAT_VERSION).with("config", config));
-        }
+    /** Writes reconstruction.csv, report.md and report.json into a (staged) directory. */
+    public void writeFiles(Path dir, Configuration conf) throws IOException {
+        write(new Path(dir, "reconstruction.csv"), conf, toCsv().getBytes(StandardCharsets.UTF_8));
+        write(new Path(dir, "report.md"), conf, toMarkdown().getBytes(StandardCharsets.UTF_8));
+        write(new Path(dir, "report.json"), conf, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(this));
     }
 
     private static void write(Path p, Configuration conf, byte[] bytes) throws IOException {

@@ -13,8 +13,17 @@ public interface Projection extends Serializable {
     /** Latents (n x k) of rows in the input space. */
     float[][] transform(float[][] rows);
 
+    /** Latents (n x k) mapped back to the input space. */
+    float[][] inverseTransform(float[][] latents);
+
     /** Rows projected onto the first {@code kept} components and mapped back to the input space. */
     float[][] reconstruct(float[][] rows, int kept);
+
+    /** The latents' variances (PCA eigenvalues), one per component: the scale of F-BNet's structured noise. */
+    double[] eigenvalues();
+
+    /** Fraction of the fitted data's variance the first {@code k} components explain. */
+    double explainedVariance(int k);
 
     /** Id of the fit the latents come from, recorded by datasets made with it. */
     String fitId();

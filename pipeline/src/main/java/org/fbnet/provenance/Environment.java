@@ -7,28 +7,45 @@ import java.util.Properties;
 
 /** Versions and platform recorded in every manifest, so a result can be traced to what made it. */
 public final class Environment {
+    private static final Properties BUILD = load();
+
     private Environment() { }
 
     /** fbnet's version, from the build. */
     public static String fbnetVersion() {
-        return buildInfo().getProperty("version", "unknown");
+        return BUILD.getProperty("version", "unknown");
+    }
+
+    /**
+     * The git commit the code was built from: recorded in the jar at build time (so the spark-submit jar
+     * carries it), else what the launcher passes, else "unknown".
+     */
+    public static String gitCommit() {
+        String built = BUILD.getProperty("git.commit", "");
+        if (!built.isEmpty() && !built.startsWith("${")) return built + (Boolean.parseBoolean(BUILD.getProperty("git.dirty", "false")) ? "-dirty" : "");
+        return System.getProperty("fbnet.git.commit", System.getenv().getOrDefault("FBNET_GIT_COMMIT", "unknown"));
+    }
+
+    /** The code that wrote an output: fbnet version and commit. */
+    public static Map<String, Object> code() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fbnet", fbnetVersion());
+        m.put("commit", gitCommit());
+        return m;
     }
 
     public static Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("fbnet", fbnetVersion());
-        // bin/fbnet passes the commit it was built from; a jar on a cluster carries none otherwise.
-        m.put("gitCommit", System.getProperty("fbnet.git.commit", System.getenv().getOrDefault("FBNET_GIT_COMMIT", "unknown")));
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("arch", System.getProperty("os.arch"));
-        m.put("spark", versionOf("org.apache.spark.SparkContext", "spark-core"));
-        m.put("nd4j", buildInfo().getProperty("dl4j.version", "unknown"));
-        m.put("nd4jBackend", buildInfo().getProperty("nd4j.backend", "unknown"));
+        m.put("spark", versionOf("org.apache.spark.SparkContext"));
+        m.put("nd4j", BUILD.getProperty("dl4j.version", "unknown"));
+        m.put("nd4jBackend", BUILD.getProperty("nd4j.backend", "unknown"));
         return m;
     }
 
-    private static String versionOf(String className, String fallback) {
+    private static String versionOf(String className) {
         try {
             Package p = Class.forName(className, false, Environment.class.getClassLoader()).getPackage();
             String v = p == null ? null : p.getImplementationVersion();
@@ -38,7 +55,7 @@ public final class Environment {
         }
     }
 
-    private static Properties buildInfo() {
+    private static Properties load() {
         Properties p = new Properties();
         try (InputStream in = Environment.class.getResourceAsStream("/fbnet-build.properties")) {
             if (in != null) p.load(in);

@@ -123,6 +123,10 @@ public final class SyntheticDataset {
 
         long write(ExecutorService pool) throws IOException {
             long start = System.nanoTime();
+            if (upToDate()) {
+                System.err.printf("synth %s: already generated with the same settings, kept -> %s%n", id, subjectDir);
+                return 0;
+            }
             SubjectBrain lh = truth.brain(subject, Hemisphere.LH);
             SubjectBrain rh = truth.brain(subject, Hemisphere.RH);
             System.err.printf("synth %s: %d training + %d test images, %d lh + %d rh vertices%n",
@@ -167,6 +171,16 @@ public final class SyntheticDataset {
                         bytes / 1e6 / seconds, subjectDir);
                 return bytes;
             }
+        }
+
+        /** Both folders were published by a run with the same settings: generating is deterministic, so they would be identical. */
+        private boolean upToDate() throws IOException {
+            Object wanted = JSON.convertValue(config.describe(), Object.class);
+            for (Path dir : List.of(subjectDir, truthDir)) {
+                Manifest m = Manifest.read(dir, conf);
+                if (m == null || !wanted.equals(JSON.convertValue(m.get("config"), Object.class))) return false;
+            }
+            return true;
         }
 
         private void await(Future<?> f) throws IOException {

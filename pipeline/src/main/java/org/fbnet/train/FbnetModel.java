@@ -1,5 +1,6 @@
 package org.fbnet.train;
 
+import org.fbnet.eval.EpochRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,27 +112,32 @@ public final class FbnetModel {
     /** A copy of the parameters, flattened in DL4J's order (for fine-tuning and tests). */
     public synchronized org.nd4j.linalg.api.ndarray.INDArray parameters() { return graph.params().dup(); }
 
-    /** Publishes the model directory atomically at {@code dir}, replacing any model there. */
+    /** Publishes the model directory atomically at {@code dir}, replacing any model there (outside versioned outputs). */
     public synchronized Path save(Path dir, Configuration conf) throws IOException {
         try (StagedDirectory staged = StagedDirectory.begin(dir, conf)) {
-            try (OutputStream out = staged.fileSystem().create(new Path(staged.path(), GRAPH_FILE), false)) {
-                ModelSerializer.writeModel(graph, out, false);
-            }
-            return staged.publish(manifest());
+            writeGraph(staged.path(), conf);
+            return staged.publish(describe(Manifest.of(KIND, FORMAT_VERSION)));
         }
     }
 
-    Manifest manifest() {
+    /** Writes the network's parameters ({@value #GRAPH_FILE}) into a (staged) directory. */
+    public synchronized void writeGraph(Path dir, Configuration conf) throws IOException {
+        try (OutputStream out = dir.getFileSystem(conf).create(new Path(dir, GRAPH_FILE), false)) {
+            ModelSerializer.writeModel(graph, out, false);
+        }
+    }
+
+    /** Adds this model's fields (network, training, history, noise eigenvalues, parent) to a manifest of kind {@value #KIND}. */
+    public Manifest describe(Manifest m) {
         Map<String, Object> eig = new LinkedHashMap<>();
         noiseEigenvalues.forEach((s, e) -> {
             List<Double> l = new ArrayList<>(e.length);
             for (float v : e) l.add((double) v);
             eig.put(s, l);
         });
-        return Manifest.of(KIND, FORMAT_VERSION)
-                .with("network", network.asMap())
+        return m.with("network", network.asMap())
                 .with("training", training.asMap())
-                .with("seed", training.seed())
+                .withSeed(training.seed())
                 .with("subjects", subjects())
                 .with("epochsRun", history.size())
                 .with("bestEpoch", bestEpoch)
@@ -139,18 +145,17 @@ public final class FbnetModel {
                 .with("runner", runner)
                 .with("parameters", parameterCount())
                 .with("history", history.stream().map(EpochRecord::asMap).toList())
-                .with("noiseEigenvalues", eig);
+                .with("noiseEigenvalues", eig)
+                .withMetric("validationR", best().validationR())
+                .withMetric("validationScore", Double.isFinite(best().validationScore()) ? best().validationScore() : null);
     }
 
-    /** Loads a model directory written by {@link #save}. */
+    /** Loads a model directory ({@link #save}, or a published version holding {@link #writeGraph} and {@link #describe}). */
     @SuppressWarnings("unchecked")
     public static FbnetModel load(Path dir, Configuration conf) throws IOException {
         Manifest m = Manifest.read(dir, conf);
         if (m == null) throw new IOException(dir + ": no " + Manifest.FILE_NAME + "; not an fbnet model directory");
-        if (!KIND.equals(m.kind())) throw new IOException(dir + ": manifest kind is '" + m.kind() + "', expected '" + KIND + "'");
-        if (m.formatVersion() != FORMAT_VERSION) {
-            throw new IOException(dir + ": model format version " + m.formatVersion() + " is not readable by this fbnet (reads " + FORMAT_VERSION + ")");
-        }
+        m.require(KIND, FORMAT_VERSION, dir.toString());
         Path graphFile = new Path(dir, GRAPH_FILE);
         FileSystem fs = graphFile.getFileSystem(conf);
         ComputationGraph graph;

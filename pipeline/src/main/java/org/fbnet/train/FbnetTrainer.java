@@ -1,16 +1,19 @@
 package org.fbnet.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.fbnet.data.Hemisphere;
 import org.fbnet.data.InputDataException;
-import org.fbnet.data.ValidationSplit;
+import org.fbnet.eval.EpochRecord;
 import org.fbnet.eval.VertexScores;
 import org.fbnet.nn.FbnetNetwork;
 import org.fbnet.nn.NetworkConfig;
 import org.fbnet.nn.StructuredNoise;
+import org.fbnet.subject.Subject;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains the F-BNet network on the training rows of one or more subjects and returns the
  * {@link FbnetModel} of the epoch with the best validation mean r in vertex space.
- * <p>Per epoch: shuffle the training rows of all subjects together (seeded), draw fresh structured noise
- * per row from its subject's eigenvalues, fit minibatches through the {@link EpochRunner}, then predict
- * every subject's validation rows (the first {@code validationFraction} of its rows) in inference mode,
- * decode them to vertices and correlate with the measured (or decoded true) responses. Training stops
- * after {@code patience} epochs without a better mean r, as F-BNet overfits after a few epochs.
+ * <p>Per epoch the {@link EpochRunner} fits every training row once (order and structured noise from
+ * the {@link EpochSpec}), then every subject's validation rows are predicted in inference mode, decoded
+ * to vertices and correlated with the measured responses. Training stops after {@code patience} epochs
+ * without a better mean r, as F-BNet overfits after a few epochs.
  * <p>F-BNet pre-trains on all subjects and fine-tunes a copy per subject: {@link #fit(List)} then
  * {@link #fit(List, FbnetModel)} with the pre-trained model as parent. The trainer holds configuration
  * only; every fit starts from its own seeded generators.
@@ -46,7 +48,7 @@ public final class FbnetTrainer {
     }
 
     /** Trains a freshly initialised network. */
-    public FbnetModel fit(List<SubjectData> subjects) {
+    public FbnetModel fit(List<Subject> subjects) {
         ComputationGraph graph = FbnetNetwork.build(network, config.lion(), config.seed());
         return train(graph, subjects, null);
     }
@@ -55,7 +57,7 @@ public final class FbnetTrainer {
      * Fine-tunes a copy of {@code parent}'s parameters (the parent is untouched) with this trainer's
      * network settings, which must have the parent's architecture; Lion's momentum starts at zero.
      */
-    public FbnetModel fit(List<SubjectData> subjects, FbnetModel parent) {
+    public FbnetModel fit(List<Subject> subjects, FbnetModel parent) {
         NetworkConfig p = parent.network();
         if (p.inputSize() != network.inputSize() || p.lhSize() != network.lhSize() || p.rhSize() != network.rhSize()
                 || p.widthFactor() != network.widthFactor()) {
@@ -68,53 +70,34 @@ public final class FbnetTrainer {
         return train(graph, subjects, parent.describe());
     }
 
-    /** One subject's rows split into validation (first rows) and training, with what validation needs. */
-    private record Prepared(SubjectData data, StructuredNoise noise, int validationRows, float[][] lhTruth, float[][] rhTruth) {
-        /** The rows after the validation rows, with y = lh ++ rh. */
-        TrainingRows.Subject trainingRows() {
-            int n = data.rows() - validationRows;
-            float[][] x = java.util.Arrays.copyOfRange(data.x(), validationRows, data.rows()), y = new float[n][];
-            for (int i = 0; i < n; i++) {
-                float[] l = data.lh().latents()[validationRows + i], r = data.rh().latents()[validationRows + i];
-                y[i] = java.util.Arrays.copyOf(l, l.length + r.length);
-                System.arraycopy(r, 0, y[i], l.length, r.length);
-            }
-            return new TrainingRows.Subject(data.subject(), x, y, data.eigenvalues());
-        }
-    }
-
-    private Prepared prepare(SubjectData s) {
-        if (s.inputSize() != network.inputSize() || s.lh().components() != network.lhSize() || s.rh().components() != network.rhSize()) {
-            throw new InputDataException(s.subject() + ": latents of sizes x " + s.inputSize() + ", lh " + s.lh().components()
-                    + ", rh " + s.rh().components() + " do not fit the network (" + network.inputSize() + ", "
+    private void checkFits(Subject s) {
+        if (s.inputSize() != network.inputSize() || s.components(Hemisphere.LH) != network.lhSize()
+                || s.components(Hemisphere.RH) != network.rhSize()) {
+            throw new InputDataException(s.name() + ": latents of sizes x " + s.inputSize() + ", lh " + s.components(Hemisphere.LH)
+                    + ", rh " + s.components(Hemisphere.RH) + " do not fit the network (" + network.inputSize() + ", "
                     + network.lhSize() + ", " + network.rhSize() + ")");
         }
-        int k = ValidationSplit.validationRows(s.rows(), config.validationFraction());
-        if (k == 0 || k == s.rows()) {
-            throw new InputDataException(s.subject() + ": " + s.rows() + " training rows cannot be split into validation and training rows");
-        }
-        return new Prepared(s, new StructuredNoise(s.eigenvalues()), k,
-                truth(s.subject(), "lh", s.lh(), k), truth(s.subject(), "rh", s.rh(), k));
     }
 
-    private static float[][] truth(String subject, String hemi, HemisphereData h, int k) {
-        if (h.validationVertices() != null) {
-            if (h.validationVertices().length != k) {
-                throw new InputDataException(subject + ": " + h.validationVertices().length + " measured " + hemi
-                        + " validation rows, expected " + k);
-            }
-            return h.validationVertices();
+    /** A subject's training rows as the epoch runner takes them (y = lh ++ rh latents). */
+    static TrainingRows.Subject trainingRows(Subject s) {
+        Subject.Rows t = s.train();
+        float[][] y = new float[t.size()][];
+        for (int i = 0; i < y.length; i++) {
+            float[] l = t.latents().lh()[i], r = t.latents().rh()[i];
+            y[i] = Arrays.copyOf(l, l.length + r.length);
+            System.arraycopy(r, 0, y[i], l.length, r.length);
         }
-        return h.decoder().toVertices(java.util.Arrays.copyOf(h.latents(), k));
+        return new TrainingRows.Subject(s.name(), t.x(), y, s.noiseEigenvalues());
     }
 
-    private FbnetModel train(ComputationGraph graph, List<SubjectData> subjects, String parent) {
+    private FbnetModel train(ComputationGraph graph, List<Subject> subjects, String parent) {
         if (subjects.isEmpty()) throw new IllegalArgumentException("no subjects to train on");
-        List<Prepared> prepared = subjects.stream().map(this::prepare).toList();
-        TrainingRows rows = new TrainingRows(prepared.stream().map(Prepared::trainingRows).toList());
+        subjects.forEach(this::checkFits);
+        TrainingRows rows = new TrainingRows(subjects.stream().map(FbnetTrainer::trainingRows).toList());
         List<String> names = rows.subjects();
         LOG.info("train {}: {} training rows, {} validation rows, {} parameters, batch {}, up to {} epochs ({}{})", names,
-                rows.size(), prepared.stream().mapToInt(Prepared::validationRows).sum(), FbnetNetwork.parameterCount(graph),
+                rows.size(), subjects.stream().mapToInt(s -> s.validation().size()).sum(), FbnetNetwork.parameterCount(graph),
                 config.batchSize(), config.epochs(), runner.describe(), parent == null ? "" : ", fine-tuning " + parent);
 
         List<EpochRecord> history = new ArrayList<>();
@@ -126,7 +109,7 @@ public final class FbnetTrainer {
                 long t0 = System.nanoTime();
                 double loss = session.runEpoch(graph, new EpochSpec(epoch, config.seed(), config.batchSize()));
                 double secs = (System.nanoTime() - t0) / 1e9;
-                double[] val = validate(graph, prepared);
+                double[] val = validate(graph, subjects);
                 EpochRecord rec = new EpochRecord(epoch, loss, val[0], val[1], rows.size() / secs, secs);
                 history.add(rec);
                 LOG.info("train {}: {}", names, rec);
@@ -145,25 +128,27 @@ public final class FbnetTrainer {
         if (bestParams == null) throw new IllegalStateException("train " + names + ": no epoch produced a finite validation r: " + history);
         graph.setParams(bestParams);
         Map<String, float[]> eig = new LinkedHashMap<>();
-        for (SubjectData s : subjects) eig.put(s.subject(), s.eigenvalues());
+        for (Subject s : subjects) eig.put(s.name(), s.noiseEigenvalues());
         return new FbnetModel(graph, network, config, eig, history, bestEpoch, parent, runner.describe(), null);
     }
 
     /** {mean r over all validation vertices of all subjects and hemispheres, mean noise-normalized score or NaN}. */
-    private double[] validate(ComputationGraph graph, List<Prepared> prepared) {
+    private double[] validate(ComputationGraph graph, List<Subject> subjects) {
         double rSum = 0, scoreSum = 0;
         long rCount = 0, scoreCount = 0;
-        for (Prepared p : prepared) {
-            float[][] x = java.util.Arrays.copyOf(p.data().x(), p.validationRows());
-            float[][][] pred = Inference.predict(graph, network, x, p.noise(), config.noiseDraws(), config.seed());
-            HemisphereData[] hemis = {p.data().lh(), p.data().rh()};
-            float[][][] truths = {p.lhTruth(), p.rhTruth()};
-            for (int h = 0; h < 2; h++) {
-                double[] r = VertexScores.pearson(hemis[h].decoder().toVertices(pred[h]), truths[h]);
+        for (Subject s : subjects) {
+            Subject.Rows val = s.validation();
+            float[][][] pred = Inference.predict(graph, network, val.x(), new StructuredNoise(s.noiseEigenvalues()), config.noiseDraws(),
+                    config.seed());
+            for (Hemisphere h : Hemisphere.values()) {
+                float[][] decoded = s.decoders().get(h).inverseTransform(pred[h.ordinal()]);
+                // Without measured responses (a subject built from latents only), the decoded true latents stand in.
+                float[][] truth = val.hasTruth() ? val.vertices().get(h) : s.decoders().get(h).inverseTransform(val.latents().get(h));
+                double[] r = VertexScores.pearson(decoded, truth);
                 for (double v : r) rSum += v;
                 rCount += r.length;
-                if (hemis[h].noiseCeilings() != null) {
-                    for (double v : VertexScores.noiseNormalized(r, hemis[h].noiseCeilings())) scoreSum += v;
+                if (s.hasCeilings()) {
+                    for (double v : VertexScores.noiseNormalized(r, s.ceilings().get(h))) scoreSum += v;
                     scoreCount += r.length;
                 }
             }

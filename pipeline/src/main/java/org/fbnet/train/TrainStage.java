@@ -2,84 +2,166 @@ package org.fbnet.train;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
-import org.fbnet.compare.FbnetVariant;
 import org.fbnet.config.Settings;
 import org.fbnet.data.InputDataException;
 import org.fbnet.nn.NetworkConfig;
-import org.fbnet.pca.PcaModel;
+import org.fbnet.provenance.InputRef;
+import org.fbnet.provenance.Manifest;
+import org.fbnet.stage.Planner;
+import org.fbnet.stage.Stage;
+import org.fbnet.stage.StageContext;
+import org.fbnet.stage.Unit;
 import org.fbnet.store.DataRoot;
+import org.fbnet.store.Version;
+import org.fbnet.subject.Subject;
+import org.fbnet.subject.SubjectLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code fbnet train} stage: F-BNet's method on an output root's latents. With several subjects
- * it pre-trains one network on all of them and fine-tunes a copy per subject; otherwise (or with
- * {@code train.finetune=false}) it trains each subject from scratch. Models are published under
- * {@code models/NAME/} ({@code pretrained}, {@code subjXX}), each with its manifest.
- * <p>Subjects are loaded through the comparison's loader (latents joined with fMRI, validation rows
- * measured in vertex space) and the saved fMRI PCA models, then kept as latents only.
+ * F-BNet's training as two stages of units: {@link #pretrain()} (one unit, {@code pretrain}: one network
+ * on every subject's rows, published as {@code models/NAME/pretrained}) and {@link #finetune()} (one unit
+ * per subject, {@code finetune/subjXX}: a copy of the current pre-trained network fine-tuned on the
+ * subject, published as {@code models/NAME/subjXX}). With {@code train.finetune=false} or a single
+ * subject, each subject's unit ({@code train/subjXX}) trains from scratch and there is no pre-training.
+ * <p>A fine-tuned model's inputs name the pre-trained version (and fingerprint) it started from: when
+ * pre-training is re-published, every fine-tune re-runs; a fine-tune killed midway leaves the subject's
+ * {@code _current} on its previous model, which still names its own (kept, immutable) parent.
+ * Each model version is verified before {@code _current} moves to it: it is loaded back and must predict
+ * the validation rows exactly as the trained network did.
  */
-public final class TrainStage {
+public final class TrainStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
     public static final String PRETRAINED = "pretrained";
+    static final int FORMAT_VERSION = 1;
 
-    private TrainStage() { }
-
-    /** What to train: subjects (empty = all), pre-train + fine-tune or not, model directory name. */
-    public record Config(List<String> subjects, boolean finetune, String name) {
+    /** What to train: subjects (empty = all), pre-train + fine-tune or not, model directory name, versions kept. */
+    public record Config(List<String> subjects, boolean finetune, String name, int keep) {
         public static Config from(Settings s) {
             String name = s.get("train.model.name");
             s.check(name.matches("[A-Za-z0-9_.-]+"), "train.model.name", "must be a plain directory name (letters, digits, _ . -)");
-            return new Config(s.getList("train.subjects"), s.getBoolean("train.finetune"), name);
+            return new Config(s.getList("train.subjects"), s.getBoolean("train.finetune"), name, s.intAtLeast("train.checkpoints.keep", 1));
         }
     }
 
-    /** One published model and its best epoch. */
-    public record Trained(String name, Path path, EpochRecord best) { }
+    private final boolean pretraining;
+    private final EpochRunner runner;
 
-    public static List<Trained> run(SparkSession spark, DataRoot root, Settings settings) throws IOException {
-        Config config = Config.from(settings);
+    private TrainStage(boolean pretraining, EpochRunner runner) {
+        this.pretraining = pretraining;
+        this.runner = runner;
+    }
+
+    /** The pre-training stage, stepping in this JVM. */
+    public static TrainStage pretrain() { return new TrainStage(true, new LocalEpochRunner()); }
+
+    /** The pre-training stage with another engine (e.g. dl4j-spark parameter averaging). */
+    public static TrainStage pretrain(EpochRunner runner) { return new TrainStage(true, runner); }
+
+    /** The per-subject stage: fine-tunes (or trains from scratch without pre-training). */
+    public static TrainStage finetune() { return new TrainStage(false, new LocalEpochRunner()); }
+
+    @Override public String name() { return pretraining ? "pretrain" : "finetune"; }
+
+    /** The settings a trained network depends on. */
+    static Map<String, String> trainingSettings(Settings s) {
+        Map<String, String> m = new TreeMap<>();
+        s.withPrefix("network.").forEach(m::put);
+        s.withPrefix("train.").forEach((k, v) -> {
+            if (!k.equals("train.subjects") && !k.equals("train.model.name") && !k.equals("train.checkpoints.keep")) m.put(k, v);
+        });
+        return m;
+    }
+
+    @Override
+    public List<Unit> plan(StageContext ctx) throws IOException {
+        Config c = Config.from(ctx.settings());
+        List<String> subjects = ctx.subjects(c.subjects());
+        boolean withParent = c.finetune() && subjects.size() > 1;
+        Map<String, String> settings = trainingSettings(ctx.settings());
+        List<Unit> units = new ArrayList<>();
+        String parent = DataRoot.model(c.name(), PRETRAINED);
+        if (pretraining) {
+            if (!withParent) return units;
+            List<String> inputs = new ArrayList<>();
+            for (String s : subjects) inputs.addAll(trainInputs(s));
+            units.add(Planner.plan(ctx, Planner.Spec.of(name(), "pretrain", null, FORMAT_VERSION, inputs, settings, List.of(parent))));
+            return units;
+        }
+        for (String s : subjects) {
+            List<String> inputs = new ArrayList<>(trainInputs(s));
+            if (withParent) inputs.add(parent);
+            units.add(Planner.plan(ctx, Planner.Spec.of(name(), (withParent ? "finetune/" : "train/") + s, s, FORMAT_VERSION, inputs,
+                    settings, List.of(DataRoot.model(c.name(), s)))));
+        }
+        return units;
+    }
+
+    private static List<String> trainInputs(String subject) {
+        return List.of(DataRoot.subjectDataset(DataRoot.LATENTS, subject), DataRoot.subjectDataset(DataRoot.VERTICES, subject));
+    }
+
+    @Override
+    public String runUnit(Unit unit, StageContext ctx) throws Exception {
+        Settings settings = ctx.settings();
+        Config c = Config.from(settings);
         TrainerConfig trainer = TrainerConfig.from(settings);
-        List<String> subjects = config.subjects().isEmpty()
-                ? org.fbnet.compare.SubjectData.subjects(spark, root) : config.subjects();
-        if (subjects.isEmpty()) throw new InputDataException(root.latents() + ": no subjects in the latents");
-        List<SubjectData> data = new ArrayList<>();
+        SubjectLoader loader = new SubjectLoader(ctx.spark(), ctx.root(), trainer.validationFraction());
+        List<String> names = unit.subject() != null ? List.of(unit.subject())
+                : unit.inputs().keySet().stream().filter(id -> id.startsWith(DataRoot.LATENTS + "/"))
+                        .map(id -> id.substring(id.indexOf("subject=") + "subject=".length())).sorted().toList();
+        List<Subject> data = new ArrayList<>();
         NetworkConfig network = null;
-        for (String subject : subjects) {
-            org.fbnet.compare.SubjectData full = org.fbnet.compare.SubjectData.load(spark, root, subject, trainer.validationFraction());
-            PcaModel lh = FbnetVariant.fmriPca(full, "lh"), rh = FbnetVariant.fmriPca(full, "rh");
-            SubjectData sd = FbnetVariant.trainingData(full, lh, rh);
-            NetworkConfig n = NetworkConfig.from(settings, sd.inputSize(), lh.components(), rh.components());
+        for (String s : names) {
+            Subject sd = loader.load(s);
+            NetworkConfig n = NetworkConfig.from(settings, sd.inputSize(), sd.components(org.fbnet.data.Hemisphere.LH),
+                    sd.components(org.fbnet.data.Hemisphere.RH));
             if (network != null && !network.equals(n)) {
-                throw new InputDataException(subject + ": latent sizes " + n.inputSize() + "/" + n.lhSize() + "/" + n.rhSize()
+                throw new InputDataException(s + ": latent sizes " + n.inputSize() + "/" + n.lhSize() + "/" + n.rhSize()
                         + " differ from the other subjects' " + network.inputSize() + "/" + network.lhSize() + "/" + network.rhSize());
             }
             network = n;
             data.add(sd);
-            LOG.info("train: loaded {} ({} training rows)", subject, sd.rows());
+            LOG.info("{}: loaded {} ({} training rows)", unit.id(), s, sd.train().size());
         }
-        FbnetTrainer fbnet = new FbnetTrainer(network, trainer);
-        Path dir = new Path(root.models(), config.name());
-        List<Trained> out = new ArrayList<>();
-        if (config.finetune() && data.size() > 1) {
-            FbnetModel parent = fbnet.fit(data);
-            Path p = parent.save(new Path(dir, PRETRAINED), root.conf());
-            out.add(new Trained(PRETRAINED, p, parent.best()));
-            FbnetModel saved = FbnetModel.load(p, root.conf()); // children record the parent's path
-            for (SubjectData sd : data) {
-                FbnetModel child = fbnet.fit(List.of(sd), saved);
-                out.add(new Trained(sd.subject(), child.save(new Path(dir, sd.subject()), root.conf()), child.best()));
-            }
+        FbnetTrainer fbnet = new FbnetTrainer(network, trainer, pretraining ? runner : new LocalEpochRunner());
+        String parentId = DataRoot.model(c.name(), PRETRAINED);
+        FbnetModel model;
+        if (unit.inputs().containsKey(parentId)) {
+            Version parent = ctx.current(parentId, "fbnet pretrain");
+            model = fbnet.fit(data, FbnetModel.load(parent.path(), ctx.root().conf()));
         } else {
-            for (SubjectData sd : data) {
-                FbnetModel m = fbnet.fit(List.of(sd));
-                out.add(new Trained(sd.subject(), m.save(new Path(dir, sd.subject()), root.conf()), m.best()));
+            model = fbnet.fit(data);
+        }
+        Manifest base = model.describe(Planner.manifest(unit, FbnetModel.KIND, FbnetModel.FORMAT_VERSION,
+                ctx.inputRefs(unit, Map.<String, InputRef>of()), settings));
+        Version v = publish(ctx, unit.outputs().get(0), model, base, data);
+        int pruned = ctx.dir(unit.outputs().get(0)).prune(c.keep());
+        if (pruned > 0) LOG.info("{}: removed {} old version(s) beyond train.checkpoints.keep={}", unit.id(), pruned, c.keep());
+        return model.best() + " -> " + v.path();
+    }
+
+    /** Publishes a model version, verified to load and predict as the trained network before it becomes current. */
+    static Version publish(StageContext ctx, String outputId, FbnetModel model, Manifest manifest, List<Subject> data) throws IOException {
+        return ctx.dir(outputId).publish(manifest, (staging, m) -> {
+            model.writeGraph(staging, ctx.root().conf());
+            return m;
+        }, published -> verify(model, published.path(), ctx, data));
+    }
+
+    private static void verify(FbnetModel model, Path dir, StageContext ctx, List<Subject> data) throws IOException {
+        FbnetModel back = FbnetModel.load(dir, ctx.root().conf());
+        for (Subject s : data) {
+            float[][] x = s.validation().x();
+            FbnetModel.Prediction a = model.predict(x, s.name()), b = back.predict(x, s.name());
+            if (!Arrays.deepEquals(a.lh(), b.lh()) || !Arrays.deepEquals(a.rh(), b.rh())) {
+                throw new IOException(dir + ": the saved model does not predict " + s.name() + "'s validation rows as the trained one did");
             }
         }
-        for (Trained t : out) LOG.info("train: {} -> {} ({})", t.name(), t.path(), t.best());
-        return out;
     }
 }

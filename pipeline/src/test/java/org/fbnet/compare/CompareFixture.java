@@ -3,6 +3,10 @@ package org.fbnet.compare;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.hadoop.fs.Path;
+import org.fbnet.testing.Published;
+import org.fbnet.provenance.Manifest;
+import org.fbnet.store.Version;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -25,9 +29,11 @@ public final class CompareFixture {
     final float[][][][] x, lh, rh;
     /** Per subject: lh and rh fMRI PCA. */
     final PcaModel[][] pca;
+    private final long seedOf;
 
     public CompareFixture(List<String> subjects, int nTrain, int nTest, long seed) {
         this.subjects = subjects;
+        this.seedOf = seed;
         Random r = new Random(seed);
         x = new float[subjects.size()][2][][];
         lh = new float[subjects.size()][2][][];
@@ -51,6 +57,16 @@ public final class CompareFixture {
         }
     }
 
+    /** Row {@code i} of split {@code split} (0 train, 1 test) of subject number {@code s}: image latent, lh and rh responses. */
+    public float[] x(int s, int split, int i) { return x[s][split][i]; }
+
+    public float[] lh(int s, int split, int i) { return lh[s][split][i]; }
+
+    public float[] rh(int s, int split, int i) { return rh[s][split][i]; }
+
+    /** Subject {@code s}'s fMRI PCA of hemisphere {@code h} (0 lh, 1 rh). */
+    public PcaModel pca(int s, int h) { return pca[s][h]; }
+
     private static double[][] weights(Random r, int v) {
         double[][] w = new double[P][v];
         for (int k = 0; k < P; k++) for (int j = 0; j < v; j++) w[k][j] = r.nextGaussian() * 0.3 * (j % 4);
@@ -65,7 +81,7 @@ public final class CompareFixture {
         }
     }
 
-    static float[] ceilings(int v) {
+    public static float[] ceilings(int v) {
         float[] c = new float[v];
         for (int j = 0; j < v; j++) c[j] = j == 1 ? 0f : 0.2f + 0.05f * j;
         return c;
@@ -84,7 +100,7 @@ public final class CompareFixture {
     }
 
     /** As {@link #write(SparkSession, DataRoot, boolean)}, leaving out training fMRI row {@code dropTrainRow} (an incomplete ingest). */
-    void write(SparkSession spark, DataRoot root, boolean testTruth, int dropTrainRow) {
+    public void write(SparkSession spark, DataRoot root, boolean testTruth, int dropTrainRow) {
         List<Row> latents = new ArrayList<>(), fmri = new ArrayList<>(), vertices = new ArrayList<>(), rois = new ArrayList<>();
         for (int s = 0; s < subjects.size(); s++) {
             String subj = subjects.get(s);
@@ -106,18 +122,37 @@ public final class CompareFixture {
             rois.add(RowFactory.create(subj, "rh", "prf-visualrois", "V1v", 1, List.of(0, 1, 2)));
             rois.add(RowFactory.create(subj, "rh", "floc-faces", "FFA-1", 2, List.<Integer>of()));
         }
-        for (int s = 0; s < subjects.size(); s++) {
-            try {
-                pca[s][0].save(root.fmriPca(subjects.get(s), "lh"), root.conf());
-                pca[s][1].save(root.fmriPca(subjects.get(s), "rh"), root.conf());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        try {
+            for (int s = 0; s < subjects.size(); s++) {
+                String subj = subjects.get(s);
+                int si = s;
+                String fp = subj + "/" + seedOf + "/" + testTruth + "/" + dropTrainRow;
+                Version f = Published.dataset(spark, root, DataRoot.FMRI, subj, Datasets.FMRI, only(fmri, subj), "fmri:" + fp, List.of());
+                Version p = Published.publish(root, DataRoot.fmriPca(subj), "fmri-pca", "pca:" + fp, List.of(), dir -> {
+                    for (int h = 0; h < 2; h++) {
+                        PcaModel m = pca[si][h];
+                        m.writeInto(new Path(dir, h == 0 ? "lh" : "rh"), root.conf(), m.describe(Manifest.of(PcaModel.KIND, PcaModel.FORMAT_VERSION)));
+                    }
+                });
+                Published.dataset(spark, root, DataRoot.LATENTS, subj, Datasets.LATENTS, only(latents, subj), "latents:" + fp,
+                        List.of(f.asInput(DataRoot.subjectDataset(DataRoot.FMRI, subj)), p.asInput(DataRoot.fmriPca(subj))));
+                Published.dataset(spark, root, DataRoot.VERTICES, subj, Datasets.VERTEX_INFO, only(vertices, subj), "vertices:" + fp, List.of());
+                Published.dataset(spark, root, DataRoot.ROIS, subj, Datasets.ROIS, only(rois, subj), "rois:" + fp, List.of());
             }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        write(spark, latents, Datasets.LATENTS, root.latents());
-        write(spark, fmri, Datasets.FMRI, root.fmri());
-        write(spark, vertices, Datasets.VERTEX_INFO, root.vertices());
-        write(spark, rois, Datasets.ROIS, root.rois());
+    }
+
+    private static List<Row> only(List<Row> rows, String subject) {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows) {
+            if (!r.getString(0).equals(subject)) continue;
+            Object[] v = new Object[r.size() - 1];
+            for (int i = 1; i < r.size(); i++) v[i - 1] = r.get(i);
+            out.add(RowFactory.create(v));
+        }
+        return out;
     }
 
     private static List<Integer> idx(int n) {
@@ -126,7 +161,4 @@ public final class CompareFixture {
         return l;
     }
 
-    private static void write(SparkSession spark, List<Row> rows, org.apache.spark.sql.types.StructType schema, org.apache.hadoop.fs.Path path) {
-        spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").partitionBy(Datasets.SUBJECT).parquet(path.toString());
-    }
 }

@@ -15,11 +15,14 @@ import org.fbnet.baseline.RidgeConfig;
 import org.fbnet.config.ConfigException;
 import org.fbnet.config.Settings;
 import org.fbnet.data.npy.NpyWriter;
-import org.fbnet.train.EpochRecord;
+import org.fbnet.eval.EpochRecord;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.data.Hemisphere;
+import org.fbnet.subject.Subject;
 import org.fbnet.testing.Python;
+import org.fbnet.testing.StageRunner;
 import org.fbnet.testing.SparkTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +40,10 @@ class ComparisonTest extends SparkTestBase {
         @Override public boolean seeded() { return true; }
 
         @Override
-        public Result fit(SubjectData d, long seed) {
-            return new Result(mean(d.train().lh(), d.validation().size()), mean(d.train().rh(), d.validation().size()),
-                    mean(d.train().lh(), d.test().size()), mean(d.train().rh(), d.test().size()),
+        public Result fit(Subject d, TrainingVertices v, long seed) throws java.io.IOException {
+            float[][] lh = v.of(Hemisphere.LH), rh = v.of(Hemisphere.RH);
+            return new Result(mean(lh, d.validation().size()), mean(rh, d.validation().size()),
+                    mean(lh, d.test().size()), mean(rh, d.test().size()),
                     List.of(new EpochRecord(1, 1.0 + seed, 0.0, 0.0, 100, 1), new EpochRecord(2, 0.5 + seed, 0.0, 0.0, 100, 1)));
         }
 
@@ -50,6 +54,13 @@ class ComparisonTest extends SparkTestBase {
             for (int i = 0; i < rows; i++) out[i] = m.clone();
             return out;
         }
+    }
+
+    /** Runs the compare stage on a fixture root and returns what it published. */
+    static Comparison.Outcome compare(DataRoot root, CompareConfig config, Map<String, Variant> available) throws Exception {
+        Comparison c = new Comparison(config, Settings.defaults(), available);
+        StageRunner.run(root, Settings.defaults(), c);
+        return c.lastOutcome();
     }
 
     private static float[] flat(float[][] a) {
@@ -69,7 +80,7 @@ class ComparisonTest extends SparkTestBase {
         Map<String, Variant> available = new LinkedHashMap<>();
         available.put("ridge", new RidgeVariant(config.ridge()));
         available.put("mean", new MeanVariant());
-        Comparison.Outcome out = new Comparison(config, available).run(spark, root);
+        Comparison.Outcome out = compare(root, config, available);
 
         assertEquals("ridge", out.bestRun());
         List<ComparisonTable.Row> rows = out.table().rows();
@@ -141,7 +152,7 @@ class ComparisonTest extends SparkTestBase {
         DataRoot root = DataRoot.of(tmp.resolve("root").toString(), conf);
         new CompareFixture(List.of("subj02"), 40, 5, 9).write(spark, root, false);
         CompareConfig config = new CompareConfig(List.of("ridge"), List.of(0L), List.of("subj02"), "cmp", 0.1, new RidgeConfig(GRID, 3));
-        Comparison.Outcome out = new Comparison(config, Map.of("ridge", new RidgeVariant(config.ridge()))).run(spark, root);
+        Comparison.Outcome out = compare(root, config, Map.of("ridge", new RidgeVariant(config.ridge())));
         ComparisonTable.Row r = out.table().rows().get(0);
         assertNull(r.testR());
         assertNull(r.testScore());
@@ -156,7 +167,7 @@ class ComparisonTest extends SparkTestBase {
     void anUnavailableVariantIsAConfigErrorListingTheAvailableOnes() {
         CompareConfig config = CompareConfig.from(Settings.defaults().with(CompareConfig.VARIANTS, "ridge,fbnet"));
         ConfigException e = assertThrows(ConfigException.class,
-                () -> new Comparison(config, Map.of("ridge", new RidgeVariant(config.ridge()))));
+                () -> new Comparison(config, Settings.defaults(), Map.of("ridge", new RidgeVariant(config.ridge()))));
         assertTrue(e.getMessage().contains("'fbnet' is not available") && e.getMessage().contains("available: ridge"), e.getMessage());
     }
 }

@@ -19,6 +19,8 @@ import org.fbnet.config.Settings;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.stage.Pipeline;
+import org.fbnet.testing.StageRunner;
 import org.fbnet.testing.SparkTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,53 +42,50 @@ class ImageEmbedderTest extends SparkTestBase {
         return m;
     }
 
+    private static Map<Integer, float[]> current(DataRoot root, String outputId) throws Exception {
+        return read(new Path(root.current(outputId, "fbnet embed").toString()));
+    }
+
     @Test
-    void embedsEachNsdIdOnceIncrementallyWithOneModelLoadPerJvm(@TempDir java.nio.file.Path dir) throws Exception {
+    void embedsEachSubjectsImagesOnceIncrementallyWithOneModelLoadPerJvm(@TempDir java.nio.file.Path dir) throws Exception {
         DataRoot root = DataRoot.of(dir.resolve("out").toUri().toString(), HadoopConf.create());
         Map<Integer, byte[]> pngs = ImageIndexFixture.write(spark, dir, root, Map.of("subj01", new int[] {10, 11, 12}, "subj02", new int[] {12, 11, 13}));
-        ImageEmbedder embedder = new ImageEmbedder(EmbeddingConfig.from(TINY));
+        ImageEmbedder embedder = new ImageEmbedder(EmbeddingConfig.from(TINY), List.of());
         int loadsBefore = ClipModels.loadCount();
 
-        ImageEmbedder.Result first = embedder.run(spark, root);
-        assertEquals(4, first.images());
-        assertEquals(4, first.embedded());
+        Pipeline.Report first = StageRunner.run(root, TINY, embedder);
+        assertEquals(List.of("embed/subj01", "embed/subj02"), StageRunner.published(first));
         assertTrue(ClipModels.loadCount() - loadsBefore <= 1, "the model was loaded per task, not per JVM");
-        Map<Integer, float[]> stored = read(first.dataset());
-        assertEquals(List.of(10, 11, 12, 13), stored.keySet().stream().sorted().toList());
+        Map<Integer, float[]> s1 = current(root, embedder.outputId("subj01")), s2 = current(root, embedder.outputId("subj02"));
+        assertEquals(List.of(10, 11, 12), s1.keySet().stream().sorted().toList());
+        assertEquals(List.of(11, 12, 13), s2.keySet().stream().sorted().toList());
         // Each id's vector is its own image's embedding (nothing swapped in batching or the shuffle).
-        ClipModel model = ClipModel.load(first.modelDir(), root.conf());
-        for (Map.Entry<Integer, float[]> e : stored.entrySet()) {
-            float[] want = model.embed(List.of(pngs.get(e.getKey())), List.of("nsd " + e.getKey()), ClipFeature.LAST_HIDDEN_STATE)[0];
-            assertEquals(17 * 32, want.length);
-            // batches of 3 vs 1 change BLAS summation order (~1e-6); another image would differ by O(1).
-            assertArrayEquals(want, e.getValue(), 1e-4f, "NSD id " + e.getKey());
+        ClipModel model = ClipModel.load(embedder.resolveModel(root), root.conf());
+        for (Map<Integer, float[]> stored : List.of(s1, s2)) {
+            for (Map.Entry<Integer, float[]> e : stored.entrySet()) {
+                float[] want = model.embed(List.of(pngs.get(e.getKey())), List.of("nsd " + e.getKey()), ClipFeature.LAST_HIDDEN_STATE)[0];
+                assertEquals(17 * 32, want.length);
+                // batches of 3 vs 1 change BLAS summation order (~1e-6); another image would differ by O(1).
+                assertArrayEquals(want, e.getValue(), 1e-4f, "NSD id " + e.getKey());
+            }
         }
-        Manifest m = Manifest.read(first.part(), root.conf());
-        assertEquals(first.modelId(), m.getString("modelId"));
+        Manifest m = root.versioned(embedder.outputId("subj01")).current().orElseThrow().manifest();
+        assertEquals(model.id(), m.getString("modelId"));
         assertEquals("last_hidden_state", m.getString("feature"));
-        assertEquals(4, ((Number) m.get("images")).intValue());
+        assertEquals(3, ((Number) m.metrics().get("images")).intValue());
         assertEquals(17 * 32, ((Number) m.get("featureLength")).intValue());
-        assertEquals(root.embeddings(first.modelId(), "last_hidden_state"), first.dataset());
+        assertTrue(m.input("images/subject=subj01") != null && m.input("clip-model") != null, m.inputs().toString());
 
-        ImageEmbedder.Result again = embedder.run(spark, root);
-        assertEquals(0, again.embedded());
-        assertNull(again.part());
+        assertEquals(List.of(), StageRunner.published(StageRunner.run(root, TINY, embedder)), "nothing changed, nothing published");
 
         ImageIndexFixture.write(spark, dir, root, Map.of("subj01", new int[] {10, 11, 12}, "subj02", new int[] {12, 11, 13}, "subj03", new int[] {14, 10}));
-        ImageEmbedder.Result third = embedder.run(spark, root);
-        assertEquals(5, third.images());
-        assertEquals(4, third.alreadyEmbedded());
-        assertEquals(1, third.embedded());
-        assertNotEquals(first.part(), third.part());
-        Map<Integer, float[]> all = read(third.dataset());
-        assertEquals(List.of(10, 11, 12, 13, 14), all.keySet().stream().sorted().toList());
-        assertArrayEquals(stored.get(11), all.get(11));
+        assertEquals(List.of("embed/subj03"), StageRunner.published(StageRunner.run(root, TINY, embedder)));
+        assertArrayEquals(s1.get(10), current(root, embedder.outputId("subj03")).get(10), 1e-4f);
 
-        ImageEmbedder pooled = new ImageEmbedder(EmbeddingConfig.from(TINY.with("clip.feature", "pooled")));
-        ImageEmbedder.Result p = pooled.run(spark, root);
-        assertEquals(5, p.embedded());
-        assertEquals(first.modelId(), p.modelId());
-        assertNotEquals(first.dataset(), p.dataset());
-        assertEquals(32, read(p.dataset()).get(14).length);
+        Settings pooledSettings = TINY.with("clip.feature", "pooled");
+        ImageEmbedder pooled = new ImageEmbedder(EmbeddingConfig.from(pooledSettings), List.of());
+        assertEquals(3, StageRunner.published(StageRunner.run(root, pooledSettings, pooled)).size(), "another feature is another output");
+        assertNotEquals(embedder.outputId("subj03"), pooled.outputId("subj03"));
+        assertEquals(32, current(root, pooled.outputId("subj03")).get(14).length);
     }
 }

@@ -18,6 +18,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Datasets;
+import org.fbnet.testing.Published;
 
 /** Test fixture: the image index ingest writes ({@link Datasets#IMAGES}), with random PNGs of varied sizes. */
 public final class ImageIndexFixture {
@@ -38,26 +39,28 @@ public final class ImageIndexFixture {
     }
 
     /**
-     * Writes PNG files under {@code dir/png/SUBJECT/} and the index under {@code root.images()}, partitioned
-     * by subject; odd NSD ids carry their bytes inline ({@code content}), even ones only a path.
+     * Writes PNG files under {@code dir/png/SUBJECT/} and publishes each subject's index as ingest would
+     * ({@code images/subject=S}); odd NSD ids carry their bytes inline ({@code content}), even ones only a path.
      * @return the PNG bytes of each NSD id
      */
     public static Map<Integer, byte[]> write(SparkSession spark, Path dir, DataRoot root, Map<String, int[]> subjects) throws IOException {
         Map<Integer, byte[]> pngs = new HashMap<>();
-        List<Row> rows = new ArrayList<>();
-        for (Map.Entry<String, int[]> s : subjects.entrySet()) {
+        for (Map.Entry<String, int[]> s : new java.util.TreeMap<>(subjects).entrySet()) {
+            List<Row> rows = new ArrayList<>();
             int row = 0;
             for (int id : s.getValue()) {
                 byte[] b = pngs.computeIfAbsent(id, ImageIndexFixture::png);
                 Path f = dir.resolve("png").resolve(s.getKey()).resolve("img-nsd" + id + ".png");
                 Files.createDirectories(f.getParent());
                 Files.write(f, b);
-                rows.add(RowFactory.create(s.getKey(), Datasets.TRAIN, row++, id, f.getFileName().toString(), f.toUri().toString(),
+                rows.add(RowFactory.create(Datasets.TRAIN, row++, id, f.getFileName().toString(), f.toUri().toString(),
                         (long) b.length, 40 + id % 7, 30 + id % 5, id % 2 == 1 ? b : null));
             }
+            // As ingest does: one version per subject, re-published only when its images change.
+            Published.dataset(spark, root, DataRoot.IMAGES, s.getKey(), Datasets.IMAGES, rows,
+                    "images:" + java.util.Arrays.toString(s.getValue()) + dir, List.of());
         }
-        spark.createDataFrame(rows, Datasets.IMAGES).write().mode(SaveMode.Overwrite).partitionBy(Datasets.SUBJECT)
-                .parquet(root.images().toString());
         return pngs;
     }
+
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
-import org.fbnet.train.EpochRecord;
+import org.fbnet.eval.EpochRecord;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.data.npy.NpyWriter;
 import org.fbnet.provenance.Manifest;

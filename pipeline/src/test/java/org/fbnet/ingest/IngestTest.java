@@ -23,7 +23,9 @@ import org.apache.spark.sql.Row;
 import org.fbnet.config.Settings;
 import org.fbnet.data.InputDataException;
 import org.fbnet.store.DataRoot;
+import org.fbnet.stage.Pipeline;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.testing.StageRunner;
 import org.fbnet.testing.AlgonautsFixture;
 import org.fbnet.testing.Python;
 import org.fbnet.testing.SparkTestBase;
@@ -34,24 +36,32 @@ class IngestTest extends SparkTestBase {
     @TempDir Path tmp;
     final Configuration conf = HadoopConf.create();
 
-    private IngestReport ingest(AlgonautsFixture f, Path out, Settings s) throws IOException {
-        return new Ingest(spark, IngestConfig.from(s), conf).run(AlgonautsFixture.hpath(f.data), AlgonautsFixture.hpath(f.truth),
-                DataRoot.of(out.toUri().toString(), conf));
+    private Pipeline.Report ingest(AlgonautsFixture f, Path out, Settings s) throws Exception {
+        return StageRunner.run(root(out), s, new Ingest(IngestConfig.from(s), AlgonautsFixture.hpath(f.data), AlgonautsFixture.hpath(f.truth)));
     }
 
-    private IngestReport ingest(AlgonautsFixture f, Path out) throws IOException {
+    private Pipeline.Report ingest(AlgonautsFixture f, Path out) throws Exception {
         return ingest(f, out, Settings.defaults().with("ingest.rows.per.task", "2"));
+    }
+
+    private DataRoot root(Path out) {
+        return DataRoot.of(out.toUri().toString(), conf);
+    }
+
+    private Dataset<Row> current(Path out, String dataset) throws IOException {
+        return StageRunner.current(root(out), dataset);
     }
 
     @Test
     void writesEveryRowWithItsValuesNsdIdsAndAtlas() throws Exception {
         AlgonautsFixture f = new AlgonautsFixture(tmp, 2, 5, 3, 7, 9);
         Path out = tmp.resolve("out");
-        IngestReport r = ingest(f, out);
-        assertEquals(List.of(false, false), r.subjects().stream().map(IngestReport.SubjectResult::skipped).toList());
-        assertEquals(8, r.subjects().get(0).fmriRows());
+        Pipeline.Report r = ingest(f, out);
+        assertEquals(8, r.published(), "4 outputs per subject");
+        assertEquals(8L, ((Number) DataRoot.of(out.toString(), conf).versioned("fmri/subject=subj01").current().orElseThrow()
+                .manifest().metrics().get("rows")).longValue());
 
-        Dataset<Row> fmri = spark.read().parquet(out.resolve("fmri").toString());
+        Dataset<Row> fmri = current(out, "fmri");
         assertEquals(2 * (5 + 3), fmri.count());
         for (Row row : fmri.collectAsList()) {
             int s = Integer.parseInt(row.getAs("subject").toString().substring(4));
@@ -66,21 +76,21 @@ class IngestTest extends SparkTestBase {
             assertEquals(AlgonautsFixture.value(s, split, "rh", i, 8), rh.get(8));
         }
 
-        Dataset<Row> images = spark.read().parquet(out.resolve("images").toString()).where("subject = 'subj02' and split = 'train'");
+        Dataset<Row> images = current(out, "images").where("subject = 'subj02' and split = 'train'");
         Row third = images.where("row_index = 2").first();
         assertEquals("train-0003_nsd-02002.png", third.getAs("file_name"));
         assertEquals(10, (int) third.getAs("width"));
         assertEquals(6, (int) third.getAs("height"));
         assertEquals(Files.size(f.file(2, "training_split/training_images/train-0003_nsd-02002.png")), (long) third.getAs("size_bytes"));
 
-        Row roiA = spark.read().parquet(out.resolve("rois").toString())
+        Row roiA = current(out, "rois")
                 .where("subject = 'subj01' and hemisphere = 'rh' and family = 'floc-faces' and roi = 'floc-faces-A'").first();
         assertEquals(List.of(1, 4, 7), roiA.getList(roiA.fieldIndex("vertices")));
-        Row empty = spark.read().parquet(out.resolve("rois").toString())
+        Row empty = current(out, "rois")
                 .where("subject = 'subj01' and hemisphere = 'lh' and roi = 'streams-empty'").first();
         assertTrue(empty.getList(empty.fieldIndex("vertices")).isEmpty(), "an ROI without vertices is kept, empty");
 
-        Row v = spark.read().parquet(out.resolve("vertices").toString()).where("subject = 'subj01' and hemisphere = 'lh'").first();
+        Row v = current(out, "vertices").where("subject = 'subj01' and hemisphere = 'lh'").first();
         assertEquals(List.of(1, 4, 7, 10, 13, 16, 19), v.getList(v.fieldIndex("fsaverage_index")));
         assertEquals(0.4f, (float) v.getList(v.fieldIndex("noise_ceiling")).get(2), 1e-7);
     }
@@ -92,8 +102,10 @@ class IngestTest extends SparkTestBase {
         ingest(f, out);
         Class.forName("org.duckdb.DuckDBDriver");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            // A reader outside fbnet reads the version _current names (README: Output datasets).
+            String version = Files.readString(out.resolve("fmri/subject=subj01/_current")).trim();
             ResultSet rs = st.executeQuery("SELECT subject, split, row_index, nsd_id, lh[5] AS v, len(rh) AS n, typeof(lh) AS t "
-                    + "FROM read_parquet('" + out.resolve("fmri") + "/*/*.parquet', hive_partitioning = true) "
+                    + "FROM read_parquet('" + out.resolve("fmri") + "/*/v=" + version + "/*.parquet', hive_partitioning = true) "
                     + "WHERE split = 'test' AND row_index = 1");
             assertTrue(rs.next());
             assertEquals("subj01", rs.getString("subject"));
@@ -106,26 +118,46 @@ class IngestTest extends SparkTestBase {
     }
 
     @Test
-    void rerunSkipsUnchangedSubjectsAndReplacesChangedOnes() throws Exception {
+    void rerunSkipsUnchangedOutputsAndPublishesChangedOnesAsNewVersions() throws Exception {
         AlgonautsFixture f = new AlgonautsFixture(tmp, 2, 4, 2, 5, 6);
         Path out = tmp.resolve("out");
         ingest(f, out);
-        IngestReport again = ingest(f, out);
-        assertTrue(again.subjects().stream().allMatch(IngestReport.SubjectResult::skipped));
+        String before = Files.readString(out.resolve("fmri/subject=subj01/_current")).trim();
+        Pipeline.Report again = ingest(f, out);
+        assertEquals(0, again.published());
+        assertEquals(8, again.unchanged());
 
-        // New values for subj01's lh training fMRI (scaled by 2): only subj01 is re-ingested.
+        // New values for subj01's lh training fMRI (scaled by 2): only subj01's fMRI is re-published.
         Path lh = f.file(1, "training_split/training_fmri/lh_training_fmri.npy");
         float[] a = new float[4 * 5];
         for (int i = 0; i < 4; i++) for (int j = 0; j < 5; j++) a[i * 5 + j] = 2 * AlgonautsFixture.value(1, "train", "lh", i, j);
         org.fbnet.data.npy.NpyWriter.write(AlgonautsFixture.hpath(lh), conf, a, 4, 5);
         Files.setLastModifiedTime(lh, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
-        IngestReport third = ingest(f, out);
-        assertFalse(third.subjects().get(0).skipped());
-        assertTrue(third.subjects().get(1).skipped());
-        Row row = spark.read().parquet(out.resolve("fmri").toString()).where("subject = 'subj01' and split = 'train' and row_index = 3").first();
+        Pipeline.Report third = ingest(f, out);
+        assertEquals(List.of("ingest/subj01/fmri"), StageRunner.published(third));
+        Row row = current(out, "fmri").where("subject = 'subj01' and split = 'train' and row_index = 3").first();
         assertEquals(2 * AlgonautsFixture.value(1, "train", "lh", 3, 2), (float) row.getList(row.fieldIndex("lh")).get(2));
-        assertEquals(2 * (4 + 2), spark.read().parquet(out.resolve("fmri").toString()).count(), "replaced, not appended");
+        assertEquals(2 * (4 + 2), current(out, "fmri").count(), "the current versions hold every row once");
+        // The old version is kept, untouched, beside the new current one.
+        assertTrue(Files.isDirectory(out.resolve("fmri/subject=subj01/v=" + before)));
+        assertFalse(before.equals(Files.readString(out.resolve("fmri/subject=subj01/_current")).trim()));
         assertNoStaging(out);
+    }
+
+    @Test
+    void movingTheInputFolderRepublishesTheImageIndexWithTheNewPathsOnly() throws Exception {
+        AlgonautsFixture f = new AlgonautsFixture(tmp, 1, 3, 2, 4, 4);
+        Path out = tmp.resolve("out");
+        ingest(f, out);
+        Path moved = tmp.resolve("moved");
+        Files.move(f.data, moved);
+        Pipeline.Report r = StageRunner.run(root(out), Settings.defaults(),
+                new Ingest(IngestConfig.from(Settings.defaults()), AlgonautsFixture.hpath(moved), AlgonautsFixture.hpath(f.truth)));
+        // The image index stores where each PNG is: it follows the folder; the fMRI, ROIs and vertices do not depend on it.
+        assertEquals(List.of("ingest/subj01/images"), StageRunner.published(r));
+        for (Row row : current(out, "images").collectAsList()) {
+            assertTrue(row.<String>getAs("path").contains("/moved/"), row.<String>getAs("path"));
+        }
     }
 
     // ---- bad input: a clear error naming subject, file and problem, and nothing published ----
@@ -135,9 +167,10 @@ class IngestTest extends SparkTestBase {
         damage.accept(f);
         Path out = tmp.resolve("out");
         InputDataException e = assertThrows(InputDataException.class, () -> ingest(f, out));
+        assertTrue(Files.exists(out.resolve("fmri/subject=subj01/_current")), "the good subject is published");
         for (String s : expected) assertTrue(e.getMessage().contains(s), "'" + e.getMessage() + "' should mention '" + s + "'");
         for (String ds : List.of("fmri", "images", "rois", "vertices")) {
-            assertFalse(Files.exists(out.resolve(ds).resolve("subject=subj02")), ds + " of the bad subject was published");
+            assertFalse(Files.exists(out.resolve(ds).resolve("subject=subj02")), ds + " of the bad subject was published, or left a folder");
         }
         assertNoStaging(out);
     }
@@ -219,10 +252,9 @@ class IngestTest extends SparkTestBase {
     void readsBackWhatWasSkippedAsUnchangedWithoutTruth() throws Exception {
         AlgonautsFixture f = new AlgonautsFixture(tmp, 1, 3, 2, 4, 4);
         Path out = tmp.resolve("out");
-        new Ingest(spark, IngestConfig.from(Settings.defaults()), conf).run(AlgonautsFixture.hpath(f.data), null,
-                DataRoot.of(out.toString(), conf));
-        assertEquals(3, spark.read().parquet(out.resolve("fmri").toString()).count(), "no test rows without truth");
-        Row v = spark.read().parquet(out.resolve("vertices").toString()).first();
+        StageRunner.run(root(out), Settings.defaults(), new Ingest(IngestConfig.from(Settings.defaults()), AlgonautsFixture.hpath(f.data), null));
+        assertEquals(3, current(out, "fmri").count(), "no test rows without truth");
+        Row v = current(out, "vertices").first();
         assertNull(v.getAs("noise_ceiling"));
     }
 }

@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Datasets;
+import org.fbnet.testing.Published;
 
 /** Tiny ingest-shaped datasets for project tests, written with Spark: near rank-5 fMRI, features a function of the NSD id. */
 public final class ProjectFixture {
@@ -20,12 +21,8 @@ public final class ProjectFixture {
 
     private ProjectFixture() { }
 
-    static StructType without(StructType s, String drop) {
-        return new StructType(Arrays.stream(s.fields()).filter(f -> !f.name().equals(drop)).toArray(StructField[]::new));
-    }
-
     /** Training NSD ids firstId..firstId+59, test ids 1000+firstId..; test fMRI only if asked. */
-    public static void subject(SparkSession spark, DataRoot root, String subject, int firstId, boolean testFmri, long seed) {
+    public static void subject(SparkSession spark, DataRoot root, String subject, int firstId, boolean testFmri, long seed) throws java.io.IOException {
         float[][] lhTrain = fmri(subject, firstId, true, seed, true), rhTrain = fmri(subject, firstId, false, seed, true);
         float[][] lhTest = fmri(subject, firstId, true, seed, false), rhTest = fmri(subject, firstId, false, seed, false);
         List<Row> fm = new ArrayList<>(), im = new ArrayList<>();
@@ -37,11 +34,10 @@ public final class ProjectFixture {
             if (testFmri) fm.add(RowFactory.create("test", i, 1000 + firstId + i, boxed(lhTest[i]), boxed(rhTest[i])));
             im.add(RowFactory.create("test", i, 1000 + firstId + i));
         }
-        spark.createDataFrame(fm, without(Datasets.FMRI, Datasets.SUBJECT)).write().mode(SaveMode.Overwrite)
-                .parquet(DataRoot.subjectPartition(root.fmri(), subject).toString());
+        String fp = subject + "/" + firstId + "/" + testFmri + "/" + seed;
+        Published.dataset(spark, root, DataRoot.FMRI, subject, Datasets.FMRI, fm, "fmri:" + fp, List.of());
         StructType images = new StructType().add(Datasets.SPLIT, "string").add(Datasets.ROW_INDEX, "int").add(Datasets.NSD_ID, "int");
-        spark.createDataFrame(im, images).write().mode(SaveMode.Overwrite)
-                .parquet(DataRoot.subjectPartition(root.images(), subject).toString());
+        Published.dataset(spark, root, DataRoot.IMAGES, subject, images, im, "images:" + fp, List.of());
     }
 
     /** A subject's fMRI: 5 latent factors times fixed loadings plus small noise. */
@@ -65,17 +61,11 @@ public final class ProjectFixture {
         return x;
     }
 
-    /** Writes the manifest ingest publishes with a subject's fMRI, carrying its input fingerprint. */
-    public static void ingestManifest(DataRoot root, String subject, String fingerprint) throws java.io.IOException {
-        org.fbnet.provenance.Manifest.of("ingest", 1).with("subject", subject).with("fingerprint", fingerprint)
-                .write(DataRoot.subjectPartition(root.fmri(), subject), root.conf());
-    }
-
     /** Vertex info: the fsaverage id of each lh and rh vertex of a subject (no noise ceilings). */
-    public static void vertices(SparkSession spark, DataRoot root, String subject, int[] lh, int[] rh) {
+    public static void vertices(SparkSession spark, DataRoot root, String subject, int[] lh, int[] rh) throws java.io.IOException {
         List<Row> rows = List.of(RowFactory.create("lh", lh.length, boxedInts(lh), null), RowFactory.create("rh", rh.length, boxedInts(rh), null));
-        spark.createDataFrame(rows, without(Datasets.VERTEX_INFO, Datasets.SUBJECT)).write().mode(SaveMode.Overwrite)
-                .parquet(DataRoot.subjectPartition(root.vertices(), subject).toString());
+        Published.dataset(spark, root, DataRoot.VERTICES, subject, Datasets.VERTEX_INFO, rows,
+                "vertices:" + Arrays.toString(lh) + Arrays.toString(rh), List.of());
     }
 
     private static Integer[] boxedInts(int[] v) {
@@ -91,16 +81,18 @@ public final class ProjectFixture {
         return f;
     }
 
-    /** Features of every image of the subjects, NSD ids below {@code maxId + 1000}, one part directory per subject. */
-    public static void embeddings(SparkSession spark, DataRoot root, String model, String feature, List<String> subjects, int maxTrainId) {
+    /** Features of every image of the subjects with NSD id below {@code maxTrainId} or a test id, one output per subject. */
+    public static void embeddings(SparkSession spark, DataRoot root, String model, String feature, List<String> subjects, int maxTrainId)
+            throws java.io.IOException {
         for (String s : subjects) {
             List<Row> rows = new ArrayList<>();
-            for (Row r : spark.read().parquet(DataRoot.subjectPartition(root.images(), s).toString()).collectAsList()) {
+            for (Row r : spark.read().parquet(root.current(DataRoot.subjectDataset(DataRoot.IMAGES, s), "the fixture").toString()).collectAsList()) {
                 int id = r.getInt(2);
                 if (id < maxTrainId || id >= 1000) rows.add(RowFactory.create(id, boxed(feature(id))));
             }
-            spark.createDataFrame(rows, Datasets.EMBEDDINGS).write().mode(SaveMode.Overwrite)
-                    .parquet(new Path(root.embeddings(model, feature), "source=" + s).toString());
+            String outputId = DataRoot.embeddings(model, feature, s);
+            Published.publish(root, outputId, "embeddings", "features:" + model + feature + s + maxTrainId + rows.size(), List.of(),
+                    dir -> spark.createDataFrame(rows, Datasets.EMBEDDINGS).write().mode(SaveMode.Overwrite).parquet(dir.toString()));
         }
     }
 

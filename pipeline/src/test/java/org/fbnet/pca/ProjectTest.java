@@ -20,7 +20,9 @@ import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Datasets;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.stage.Pipeline;
 import org.fbnet.testing.SparkTestBase;
+import org.fbnet.testing.StageRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,35 +47,56 @@ class ProjectTest extends SparkTestBase {
         return DataRoot.of(tmp.toUri().toString(), conf);
     }
 
+    private static Pipeline.Report project(DataRoot root, Settings s) throws Exception {
+        return StageRunner.run(root, s, new Project(ProjectConfig.from(s), List.of()));
+    }
+
+    private static Path current(DataRoot root, String id) throws java.io.IOException {
+        return root.current(id, "the test");
+    }
+
+    private static Path fmriPca(DataRoot root, String subject, String hemi) throws java.io.IOException {
+        return new Path(current(root, DataRoot.fmriPca(subject)), hemi);
+    }
+
+    /** Mean r of the reconstruction report's line. */
+    private static double meanR(DataRoot root, String subject, String hemi, int k) throws java.io.IOException {
+        for (String line : Files.readAllLines(java.nio.file.Path.of(current(root, DataRoot.report("project")).toUri().getPath(), "reconstruction.csv"))) {
+            String[] f = line.split(",");
+            if (f[0].equals(subject) && f[1].equals(hemi) && f[2].equals(String.valueOf(k))) return Double.parseDouble(f[4]);
+        }
+        throw new AssertionError("no reconstruction line for " + subject + " " + hemi + " " + k);
+    }
+
     @Test
     void fitsModelsWritesLatentsAndReportAndThenOnlyWhatIsMissing() throws Exception {
         DataRoot root = root();
         ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
         ProjectFixture.subject(spark, root, "subj02", 30, false, 2);   // shares NSD ids 30..59 with subj01's training images
         ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01", "subj02"), 200);
-        ProjectReport first = new Project(spark, ProjectConfig.from(settings()), conf).run(root);
+        Pipeline.Report first = project(root, settings());
+        assertEquals(List.of("project/pca-image", "project/pca-fmri/subj01", "project/pca-fmri/subj02", "project/latents/subj01",
+                "project/latents/subj02", "project/report"), StageRunner.published(first));
 
-        assertTrue(first.models().stream().allMatch(ProjectReport.ModelLine::fitted));
-        PcaModel image = PcaModel.load(root.imagePca("clip-tokens"), conf);
+        PcaModel image = PcaModel.load(current(root, "pca/image/clip-tokens"), conf);
         // each NSD id once: subj01 trains on 0..59, subj02 on 30..89
         assertEquals(90, image.samples());
         assertEquals(8, image.components());
-        PcaModel lh1 = PcaModel.load(root.fmriPca("subj01", "lh"), conf);
+        PcaModel lh1 = PcaModel.load(fmriPca(root, "subj01", "lh"), conf);
         // validation rows (the first 10% = 6) are held out of the fit: the model's mean is that of rows 6..59
         assertEquals(TRAIN - 6, lh1.samples());
         float[][] subj01Lh = ProjectFixture.fmri("subj01", 0, true, 1, true);
         double[] mean = new double[LH_DIM];
         for (int i = 6; i < TRAIN; i++) for (int j = 0; j < LH_DIM; j++) mean[j] += subj01Lh[i][j] / (TRAIN - 6.0);
         for (int j = 0; j < LH_DIM; j++) assertEquals(mean[j], lh1.mean()[j], 1e-4);
-        Manifest lhManifest = Manifest.read(root.fmriPca("subj01", "lh"), conf);
-        assertEquals(6, ((Number) lhManifest.getMap("inputs").get("excludedValidationRows")).intValue());
+        Manifest pcaManifest = root.versioned(DataRoot.fmriPca("subj01")).current().orElseThrow().manifest();
+        assertEquals(6, ((Number) pcaManifest.get("excludedValidationRows")).intValue());
 
         // latents: one row per image of each subject; x, lh, rh are the models' projections
-        List<Row> rows = spark.read().parquet(root.latents().toString()).orderBy("subject", "split", "row_index").collectAsList();
+        List<Row> rows = StageRunner.current(root, "latents").orderBy("subject", "split", "row_index").collectAsList();
         assertEquals(2 * (TRAIN + TEST), rows.size());
-        assertEquals("written (" + (TRAIN + TEST) + " rows)", first.latents().get("subj01"));
         assertEquals(Arrays.asList(Datasets.LATENTS.fieldNames()).stream().sorted().toList(),
-                Arrays.stream(spark.read().parquet(root.latents().toString()).schema().fieldNames()).sorted().toList());
+                Arrays.stream(StageRunner.current(root, "latents").schema().fieldNames()).sorted().toList());
         Row r = rows.stream().filter(x -> x.getAs("subject").equals("subj01") && x.getAs("split").equals("train")
                 && (int) x.getAs("row_index") == 7).findFirst().orElseThrow();
         int nsd = r.getAs("nsd_id");
@@ -87,52 +110,50 @@ class ProjectTest extends SparkTestBase {
             assertNull(t.getAs("rh"));
             assertEquals(8, t.getList(t.fieldIndex("x")).size());
         }
-        Manifest lat = Manifest.read(DataRoot.subjectPartition(root.latents(), "subj02"), conf);
-        assertEquals(image.fitId(), ((Map<?, ?>) lat.getMap("models").get("image")).get("fitId"));
+        // The latents name the exact model versions they were made with.
+        Manifest lat = root.versioned("latents/subject=subj02").current().orElseThrow().manifest();
+        assertEquals(root.versioned("pca/image/clip-tokens").current().orElseThrow().id(), lat.input("pca/image/clip-tokens").version());
 
         // the report: near rank-5 fMRI is reconstructed far better with 5 components than 2; 50 > k is dropped
-        String csv = Files.readString(tmp.resolve("reports/project/reconstruction.csv"));
+        java.nio.file.Path report = java.nio.file.Path.of(current(root, DataRoot.report("project")).toUri().getPath());
+        String csv = Files.readString(report.resolve("reconstruction.csv"));
         assertEquals(1 + 2 * 2 * 2, csv.trim().split("\n").length, csv);
-        double r2 = meanR(first, "subj01", "lh", 2), r5 = meanR(first, "subj01", "lh", 5);
+        double r2 = meanR(root, "subj01", "lh", 2), r5 = meanR(root, "subj01", "lh", 5);
         assertTrue(r5 > 0.95 && r5 > r2 + 0.05, "r(2)=" + r2 + " r(5)=" + r5);
-        assertTrue(Files.exists(tmp.resolve("reports/project/report.md")));
-        assertTrue(Files.exists(tmp.resolve("reports/project/" + Manifest.FILE_NAME)));
+        assertTrue(Files.exists(report.resolve("report.md")));
 
-        // run again with a new subject: only its fMRI PCAs are fitted; the image PCA is reused
+        // again, nothing changed: nothing is published
+        assertEquals(List.of(), StageRunner.published(project(root, settings())));
+
+        // a new subject: only its fMRI PCAs, latents and the report are made; the image PCA is kept
         ProjectFixture.subject(spark, root, "subj03", 60, false, 3);
         ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj03"), 200);
-        ProjectReport second = new Project(spark, ProjectConfig.from(settings()), conf).run(root);
-        for (ProjectReport.ModelLine m : second.models()) assertEquals(m.name().contains("subj03"), m.fitted(), m.name());
-        assertEquals("up to date", second.latents().get("subj01"));
-        assertTrue(second.latents().get("subj03").startsWith("written"));
-        assertEquals(image.fitId(), PcaModel.load(root.imagePca("clip-tokens"), conf).fitId());
-        assertEquals(lh1.fitId(), PcaModel.load(root.fmriPca("subj01", "lh"), conf).fitId());
+        Pipeline.Report second = project(root, settings());
+        assertEquals(List.of("project/pca-fmri/subj03", "project/latents/subj03", "project/report"), StageRunner.published(second));
+        assertTrue(second.plan().get(0).reason().startsWith("kept by policy"), second.plan().get(0).reason());
+        assertEquals(image.fitId(), PcaModel.load(current(root, "pca/image/clip-tokens"), conf).fitId());
+        assertEquals(lh1.fitId(), PcaModel.load(fmriPca(root, "subj01", "lh"), conf).fitId());
     }
 
     @Test
-    void includingValidationRowsIsAnOptionAndChangingItNeedsARefresh() throws Exception {
+    void aSettingOrAnInputChangeRefitsWhatDependsOnIt() throws Exception {
         DataRoot root = root();
         ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
         ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01"), 200);
-        new Project(spark, ProjectConfig.from(settings()), conf).run(root);
+        project(root, settings());
         Settings include = settings().with("pca.fmri.include.validation", "true");
-        InputDataException e = assertThrows(InputDataException.class, () -> new Project(spark, ProjectConfig.from(include), conf).run(root));
-        assertTrue(e.getMessage().contains("pca.fmri.refresh=true"), e.getMessage());
-        ProjectReport rep = new Project(spark, ProjectConfig.from(include.with("pca.fmri.refresh", "true")), conf).run(root);
-        assertEquals(TRAIN, PcaModel.load(root.fmriPca("subj01", "rh"), conf).samples());
-        assertFalse(rep.reconstruction().get(0).heldOut());
-        // the refit changed the fMRI models, so the latents were rewritten
-        assertTrue(rep.latents().get("subj01").startsWith("written"));
+        Pipeline.Report rep = project(root, include);
+        assertEquals(List.of("project/pca-fmri/subj01", "project/latents/subj01", "project/report"), StageRunner.published(rep));
+        assertTrue(rep.plan().get(1).reason().contains("settings changed"), rep.plan().get(1).reason());
+        assertEquals(TRAIN, PcaModel.load(fmriPca(root, "subj01", "rh"), conf).samples());
 
-        // re-ingested fMRI (a new ingest fingerprint) makes the fMRI models stale: refitted without asking
-        String before = PcaModel.load(root.fmriPca("subj01", "lh"), conf).fitId();
+        // re-ingested fMRI (a new fingerprint) refits the subject's fMRI PCA and latents, not the image PCA
+        String before = PcaModel.load(fmriPca(root, "subj01", "lh"), conf).fitId();
         ProjectFixture.subject(spark, root, "subj01", 0, true, 9);
-        ProjectFixture.ingestManifest(root, "subj01", "second ingest");
-        ProjectReport again = new Project(spark, ProjectConfig.from(include), conf).run(root);
-        assertTrue(again.models().stream().filter(m -> m.name().startsWith("fmri")).allMatch(ProjectReport.ModelLine::fitted));
-        assertFalse(again.models().stream().filter(m -> m.name().startsWith("image")).findFirst().orElseThrow().fitted());
-        assertTrue(!before.equals(PcaModel.load(root.fmriPca("subj01", "lh"), conf).fitId()));
-        assertTrue(again.latents().get("subj01").startsWith("written"));
+        Pipeline.Report again = project(root, include);
+        assertEquals(List.of("project/pca-fmri/subj01", "project/latents/subj01", "project/report"), StageRunner.published(again));
+        assertTrue(again.plan().get(1).reason().contains("changed: fmri/subject=subj01"), again.plan().get(1).reason());
+        assertFalse(before.equals(PcaModel.load(fmriPca(root, "subj01", "lh"), conf).fitId()));
     }
 
     @Test
@@ -147,8 +168,8 @@ class ProjectTest extends SparkTestBase {
         ProjectFixture.vertices(spark, root, "subj01", lh1, rh);
         ProjectFixture.vertices(spark, root, "subj02", lh2, rh);
         ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01", "subj02"), 200);
-        new Project(spark, ProjectConfig.from(settings().with("pca.fmri.space", "group")), conf).run(root);
-        GroupPca g = GroupPca.load(root.fmriPca(Project.GROUP, "lh"), conf);
+        project(root, settings().with("pca.fmri.space", "group"));
+        GroupPca g = GroupPca.load(fmriPca(root, Project.GROUP, "lh"), conf);
         assertEquals(32, g.fsaverageIndex().length);
         assertEquals(2 * (TRAIN - 6), g.model().samples());
 
@@ -182,16 +203,16 @@ class ProjectTest extends SparkTestBase {
             for (int j = 0; j < 32; j++) meanDot += g.model().mean()[j] * (double) comp[j];
             assertEquals(dot - meanDot, z[c], 1e-3);
         }
-        List<Row> lat = spark.read().parquet(DataRoot.subjectPartition(root.latents(), "subj02").toString())
+        List<Row> lat = spark.read().parquet(current(root, "latents/subject=subj02").toString())
                 .filter("split = 'train' and row_index = 10").collectAsList();
         assertArrayEquals(z, floats(lat.get(0).getList(lat.get(0).fieldIndex("lh"))), 1e-4f);
-        Manifest m = Manifest.read(DataRoot.subjectPartition(root.latents(), "subj01"), conf);
-        assertEquals(g.model().fitId(), ((Map<?, ?>) m.getMap("models").get("lh")).get("fitId"));
+        Manifest m = root.versioned("latents/subject=subj01").current().orElseThrow().manifest();
+        assertTrue(m.input(DataRoot.fmriPca(Project.GROUP)) != null, m.inputs().toString());
     }
 
     /** An array of the saved lh group model. */
     private float[] groupArray(DataRoot root, String file) throws java.io.IOException {
-        return org.fbnet.data.npy.NpyReader.readAllFloats(new Path(root.fmriPca(Project.GROUP, "lh"), file), conf);
+        return org.fbnet.data.npy.NpyReader.readAllFloats(new Path(fmriPca(root, Project.GROUP, "lh"), file), conf);
     }
 
     @Test
@@ -200,11 +221,12 @@ class ProjectTest extends SparkTestBase {
         ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
         ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01"), 200);
         ProjectFixture.embeddings(spark, root, "clip", "pooled", List.of("subj01"), 200);
-        InputDataException e = assertThrows(InputDataException.class, () -> new Project(spark, ProjectConfig.from(settings()), conf).run(root));
+        InputDataException e = assertThrows(InputDataException.class, () -> project(root, settings()));
         assertTrue(e.getMessage().contains("clip/pooled, clip/tokens") && e.getMessage().contains("pca.image.embeddings"), e.getMessage());
         Settings chosen = settings().with("pca.image.embeddings", "clip/pooled");
-        new Project(spark, ProjectConfig.from(chosen), conf).run(root);
-        assertTrue(Files.exists(tmp.resolve("pca/image/clip-pooled/components.npy")));
+        project(root, chosen);
+        assertTrue(root.conf() != null && new Path(current(root, "pca/image/clip-pooled"), "components.npy").getFileSystem(conf)
+                .exists(new Path(current(root, "pca/image/clip-pooled"), "components.npy")));
     }
 
     @Test
@@ -212,13 +234,8 @@ class ProjectTest extends SparkTestBase {
         DataRoot root = root();
         ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
         ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01"), 50);   // NSD ids 50.. have no features
-        InputDataException e = assertThrows(InputDataException.class, () -> new Project(spark, ProjectConfig.from(settings()), conf).run(root));
+        InputDataException e = assertThrows(InputDataException.class, () -> project(root, settings()));
         assertTrue(e.getMessage().contains("no features for training image"), e.getMessage());
-    }
-
-    private static double meanR(ProjectReport rep, String subject, String hemi, int k) {
-        return rep.reconstruction().stream().filter(x -> x.subject().equals(subject) && x.hemisphere().equals(hemi) && x.components() == k)
-                .findFirst().orElseThrow().meanR();
     }
 
     private static float[] floats(List<Object> l) {

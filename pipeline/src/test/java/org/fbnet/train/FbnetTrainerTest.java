@@ -1,5 +1,6 @@
 package org.fbnet.train;
 
+import org.fbnet.eval.EpochRecord;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +19,7 @@ import org.fbnet.nn.NetworkConfig;
 import org.fbnet.nn.optim.LionConfig;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.subject.Subject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,7 @@ class FbnetTrainerTest {
         return new TrainerConfig(epochs, 32, patience, 0.1, 7, 1, LION);
     }
 
-    static SubjectData subj01, subj02;
+    static Subject subj01, subj02;
     static FbnetModel trained;
 
     @BeforeAll
@@ -42,11 +44,10 @@ class FbnetTrainerTest {
     }
 
     /** Mean validation r of a model on one subject, recomputed from its predictions and the measured vertices. */
-    static double validationR(FbnetModel m, SubjectData s) {
-        int k = org.fbnet.data.ValidationSplit.validationRows(s.rows(), 0.1);
-        FbnetModel.Prediction p = m.predict(Arrays.copyOf(s.x(), k), s.subject());
-        double[] rl = VertexScores.pearson(s.lh().decoder().toVertices(p.lh()), s.lh().validationVertices());
-        double[] rr = VertexScores.pearson(s.rh().decoder().toVertices(p.rh()), s.rh().validationVertices());
+    static double validationR(FbnetModel m, Subject s) {
+        FbnetModel.Prediction p = m.predict(s.validation().x(), s.name());
+        double[] rl = VertexScores.pearson(s.decoders().lh().inverseTransform(p.lh()), s.validation().vertices().lh());
+        double[] rr = VertexScores.pearson(s.decoders().rh().inverseTransform(p.rh()), s.validation().vertices().rh());
         return (VertexScores.mean(rl) * rl.length + VertexScores.mean(rr) * rr.length) / (rl.length + rr.length);
     }
 
@@ -70,7 +71,7 @@ class FbnetTrainerTest {
 
     @Test
     void stopsEarlyWhenValidationStopsImproving() {
-        SubjectData noise = PlantedSubject.generate("subj03", 3, 400, 0.0);
+        Subject noise = PlantedSubject.generate("subj03", 3, 400, 0.0);
         FbnetModel m = new FbnetTrainer(NET, config(40, 2)).fit(List.of(noise));
         assertTrue(m.history().size() < 40, "no early stop: " + m.history().size() + " epochs");
         assertEquals(m.bestEpoch() + 2, m.history().size());
@@ -102,7 +103,7 @@ class FbnetTrainerTest {
 
     @Test
     void predictionsAreDeterministicForASeedAndCanAverageNoiseDraws() {
-        float[][] x = Arrays.copyOf(subj01.x(), 50);
+        float[][] x = Arrays.copyOf(subj01.train().x(), 50);
         FbnetModel.Prediction a = trained.predict(x, "subj01", 1, 5), b = trained.predict(x, "subj01", 1, 5);
         FbnetModel.Prediction c = trained.predict(x, "subj01", 1, 6), avg = trained.predict(x, "subj01", 8, 5);
         assertTrue(Arrays.deepEquals(a.lh(), b.lh()) && Arrays.deepEquals(a.rh(), b.rh()));
@@ -117,7 +118,7 @@ class FbnetTrainerTest {
         trained.save(dir, HadoopConf.create());
         assertTrue(Files.exists(tmp.resolve("models/fbnet/" + FbnetModel.GRAPH_FILE)));
         FbnetModel back = FbnetModel.load(dir, HadoopConf.create());
-        float[][] x = Arrays.copyOf(subj01.x(), 40);
+        float[][] x = Arrays.copyOf(subj01.train().x(), 40);
         assertTrue(Arrays.deepEquals(trained.predict(x, "subj01").lh(), back.predict(x, "subj01").lh()));
         assertTrue(Arrays.deepEquals(trained.predict(x, "subj01").rh(), back.predict(x, "subj01").rh()));
         assertEquals(trained.history(), back.history());
@@ -133,11 +134,13 @@ class FbnetTrainerTest {
 
     @Test
     void rejectsSubjectsWhoseRowsDoNotLineUp() {
-        HemisphereData shortLh = new HemisphereData(Arrays.copyOf(subj01.lh().latents(), 10), subj01.lh().eigenvalues(),
-                subj01.lh().decoder(), null, null);
-        InputDataException e = assertThrows(InputDataException.class, () -> new SubjectData("subj07", subj01.x(), shortLh, subj01.rh()));
+        Subject.Rows t = subj01.train();
+        Subject.Rows shortLh = new Subject.Rows(t.rowIndex(), t.nsdId(), t.x(),
+                new org.fbnet.data.PerHemisphere<>(Arrays.copyOf(t.latents().lh(), 10), t.latents().rh()), null);
+        InputDataException e = assertThrows(InputDataException.class, () -> new Subject("subj07", shortLh, subj01.validation(),
+                subj01.test(), subj01.decoders(), subj01.eigenvalues(), subj01.ceilings(), subj01.rois()));
         assertTrue(e.getMessage().contains("subj07") && e.getMessage().contains("lh"), e.getMessage());
-        SubjectData wide = PlantedSubject.generate("subj08", 8, 100, 1.0);
+        Subject wide = PlantedSubject.generate("subj08", 8, 100, 1.0);
         NetworkConfig other = new NetworkConfig(PlantedSubject.INPUT + 1, PlantedSubject.LH, PlantedSubject.RH, 2, 0.02, 0.002, 0.2, 0.01, NetworkConfig.Loss.RACING);
         InputDataException e2 = assertThrows(InputDataException.class, () -> new FbnetTrainer(other, config(1, 1)).fit(List.of(wide)));
         assertTrue(e2.getMessage().contains("subj08"), e2.getMessage());

@@ -1,4 +1,4 @@
-package org.fbnet.train;
+package org.fbnet.eval;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,0 +1,43 @@
+package org.fbnet.jobs;
+
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.fbnet.config.Settings;
+import org.fbnet.pipeline.FbnetPipeline;
+import org.fbnet.stage.Pipeline;
+import org.fbnet.stage.StageContext;
+import org.fbnet.stage.Unit;
+import org.fbnet.stage.UnitsFailedException;
+import org.fbnet.store.DataRoot;
+import org.fbnet.store.HadoopConf;
+
+/** Runs named stages of the pipeline on an output root for a command: plan, results and failures on the console. */
+final class StageRuns {
+    /** The flags every stage command takes. */
+    static final Flag DRY_RUN = Flag.toggle("--dry-run", "print the plan (what would run, what is up to date, and why) and exit");
+    static final Flag FORCE = Flag.toggle("--force", "re-run every unit even when its outputs are up to date");
+
+    private StageRuns() { }
+
+    /**
+     * Plans (and unless {@code dryRun}, runs) the stages; prints the plan and each unit's outcome.
+     * @return the report, or null for a dry run
+     * @throws UnitsFailedException when units failed (after the others finished)
+     */
+    static Pipeline.Report run(Settings s, String output, FbnetPipeline.Source source, List<String> stages, CliArgs args) throws Exception {
+        Configuration conf = HadoopConf.create();
+        DataRoot root = DataRoot.of(output, conf);
+        Pipeline pipeline = FbnetPipeline.of(stages, s, source, root);
+        boolean force = args != null && args.has(FORCE.name());
+        if (args != null && args.has(DRY_RUN.name())) {
+            System.out.println("plan for " + output + " (dry run: nothing is written):");
+            for (Unit u : pipeline.plan(FbnetPipeline.context(root, s, force))) System.out.println(u.describe());
+            return null;
+        }
+        Pipeline.Report report = pipeline.run(() -> FbnetPipeline.context(root, s, force), System.out::println);
+        System.out.printf("%d published, %d unchanged, %d failed under %s%n", report.published(), report.unchanged(),
+                report.failures().size(), output);
+        if (!report.failures().isEmpty()) throw new UnitsFailedException(report.failures());
+        return report;
+    }
+}

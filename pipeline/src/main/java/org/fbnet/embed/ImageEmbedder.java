@@ -70,6 +70,7 @@ public final class ImageEmbedder {
     public Result run(SparkSession spark, DataRoot root) throws IOException {
         Configuration conf = root.conf();
         Path modelDir = resolveModel(root);
+        ClipModel.validate(modelDir, conf);
         String modelId = ClipModels.id(modelDir, conf);
         ClipFeature feature = config.feature();
         Path dataset = root.embeddings(modelId, feature.id());

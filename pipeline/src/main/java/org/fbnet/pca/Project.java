@@ -49,6 +49,9 @@ public final class Project {
     /** The directory name of the group fMRI PCA under pca/fmri/. */
     public static final String GROUP = "group";
     private static final int BATCH_ROWS = 256;
+    // Named in the error when a small dataset has fewer rows than components (fbnet project's flags).
+    private static final String IMAGE_COMPONENTS = "--image-components N (pca.image.components)";
+    private static final String FMRI_COMPONENTS = "--fmri-components N (pca.fmri.components)";
 
     private final SparkSession spark;
     private final ProjectConfig cfg;
@@ -180,7 +183,7 @@ public final class Project {
         // Sorted by NSD id so that the same images give the same row order, hence the same model.
         Dataset<Row> rows = embeddings.join(trainIds, Datasets.NSD_ID).orderBy(Datasets.NSD_ID);
         LOG.info("project: fitting image PCA on the training images of {} subjects", subjects.size());
-        PcaModel m = new RandomizedPca(cfg.image()).fit(vectors(rows, Datasets.FEATURE), "image features " + embeddingsId);
+        PcaModel m = new RandomizedPca(cfg.image(), IMAGE_COMPONENTS).fit(vectors(rows, Datasets.FEATURE), "image features " + embeddingsId);
         long n = m.samples();
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("embeddings", embeddingsId);
@@ -214,7 +217,7 @@ public final class Project {
             return m;
         }
         Dataset<Row> rows = f.rows().filter(col(Datasets.SPLIT).equalTo(Datasets.TRAIN).and(col(Datasets.ROW_INDEX).geq(excluded)));
-        PcaModel m = new RandomizedPca(cfg.fmri()).fit(vectors(rows, h.code()), name);
+        PcaModel m = new RandomizedPca(cfg.fmri(), FMRI_COMPONENTS).fit(vectors(rows, h.code()), name);
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("fmri", DataRoot.subjectPartition(root.fmri(), subject).toString());
         inputs.put("subject", subject);
@@ -275,7 +278,7 @@ public final class Project {
                     .and(col(Datasets.ROW_INDEX).geq(excluded.get(e.getKey()))));
             rows.add(new GroupPca.SubjectRows(e.getKey(), vectors(train, h.code()), ids));
         }
-        GroupPca g = GroupPca.fit(new RandomizedPca(cfg.fmri()), rows, name);
+        GroupPca g = GroupPca.fit(new RandomizedPca(cfg.fmri(), FMRI_COMPONENTS), rows, name);
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("fmri", root.fmri().toString());
         inputs.put("hemisphere", h.code());

@@ -40,6 +40,8 @@ class TrainCommandTest extends SparkTestBase {
         new CompareFixture(List.of("subj01"), 30, 2, 6).write(spark, root, true);
         org.apache.hadoop.fs.FileSystem fs = root.root().getFileSystem(root.conf());
         fs.delete(root.fmriPca("subj01", "rh"), true);
-        assertEquals(2, Fbnet.run(new String[] {"train", "--data", tmp.toString(), "--epochs", "1"}));
+        List<String> lines = FbnetRun.of("train", "--data", tmp.toString(), "--epochs", "1").expect(ExitCode.DATA).errorLines("train");
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains(root.fmriPca("subj01", "rh").getName()) && lines.get(0).contains("subj01"), lines.get(0));
     }
 }

@@ -2,8 +2,10 @@ package org.fbnet.embed;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
@@ -15,6 +17,8 @@ import org.fbnet.clip.ClipFeature;
 import org.fbnet.clip.ClipModel;
 import org.fbnet.clip.ClipModels;
 import org.fbnet.clip.EmbeddingConfig;
+import org.fbnet.clip.MismatchedClipFolder;
+import org.fbnet.clip.SafeTensorsException;
 import org.fbnet.config.Settings;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
@@ -88,5 +92,20 @@ class ImageEmbedderTest extends SparkTestBase {
         assertEquals(first.modelId(), p.modelId());
         assertNotEquals(first.dataset(), p.dataset());
         assertEquals(32, read(p.dataset()).get(14).length);
+    }
+
+    @Test
+    void aClipFolderWhoseConfigDisagreesWithItsWeightsFailsOnTheDriverBeforeAnyTask(@TempDir java.nio.file.Path dir) throws Exception {
+        DataRoot root = DataRoot.of(dir.resolve("out").toUri().toString(), HadoopConf.create());
+        ImageIndexFixture.write(spark, dir, root, Map.of("subj01", new int[] {10, 11, 12}));
+        Path model = MismatchedClipFolder.write(new Path(dir.resolve("clip").toUri()), root.conf());
+        int loadsBefore = ClipModels.loadCount();
+        ImageEmbedder embedder = new ImageEmbedder(EmbeddingConfig.from(TINY.with("clip.model", model.toString())));
+        // Before: each task failed loading the model, and the driver saw a SparkException per stage.
+        SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> embedder.run(spark, root));
+        assertTrue(e.getMessage().contains("'" + MismatchedClipFolder.TENSOR + "' has shape [32, 16] but config.json implies [48, 16]"),
+                e.getMessage());
+        assertEquals(loadsBefore, ClipModels.loadCount(), "no task tried to load the model");
+        assertFalse(new java.io.File(dir.resolve("out").toFile(), "embeddings").exists());
     }
 }

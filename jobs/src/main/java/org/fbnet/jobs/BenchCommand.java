@@ -51,7 +51,7 @@ public final class BenchCommand implements Command {
             StringBuilder sb = new StringBuilder("usage: fbnet bench NAME [options]\n\nbenchmarks:\n");
             all.values().forEach(b -> sb.append(String.format("  %-12s %s%n", b.name(), b.summary())));
             System.out.println(sb);
-            return argv.length > 0 && argv[0].equals("--help") ? 0 : 2;
+            return argv.length > 0 && argv[0].equals("--help") ? ExitCode.OK.code : ExitCode.USAGE.code;
         }
         return all.get(argv[0]).run(java.util.Arrays.copyOfRange(argv, 1, argv.length));
     }

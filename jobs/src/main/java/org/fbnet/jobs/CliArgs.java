@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.fbnet.config.ConfigException;
 import org.fbnet.config.Settings;
 
 /**
@@ -16,6 +15,11 @@ public final class CliArgs {
     private final Map<String, String> arguments = new LinkedHashMap<>();
     private final List<String> confFiles = new ArrayList<>();
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    /** Settings keys whose override came from a flag aliasing them, with that flag: errors name what was typed. */
+    private final Map<String, String> flagOf = new LinkedHashMap<>();
+    /** Path-valued flags as given, in order, for {@link #checkPaths}. */
+    private final Map<String, Flag> pathFlags = new LinkedHashMap<>();
+    private final Map<String, String> pathValues = new LinkedHashMap<>();
     private boolean help;
 
     public static CliArgs parse(Command command, String[] argv) {
@@ -39,28 +43,38 @@ public final class CliArgs {
                     a.confFiles.add(v);
                 } else {
                     int eq = v.indexOf('=');
-                    if (eq <= 0) throw new ConfigException("--set " + v, "expected --set key=value");
-                    a.overrides.put(v.substring(0, eq).trim(), v.substring(eq + 1));
+                    if (eq <= 0) throw new UsageException("--set " + v + ": expected --set key=value");
+                    String key = v.substring(0, eq).trim();
+                    a.overrides.put(key, v.substring(eq + 1));
+                    a.flagOf.remove(key);
+                    a.pathFlags.values().removeIf(pf -> key.equals(pf.settingsKey()));
                 }
                 continue;
             }
             Flag f = byName.get(arg);
             if (f == null) {
-                throw new ConfigException("fbnet " + command.name(), "unknown option '" + argv[i]
-                        + "'; see fbnet " + command.name() + " --help");
+                throw new UsageException("unknown option '" + argv[i] + "'; see fbnet " + command.name() + " --help");
             }
             boolean bareBoolean = "BOOL".equals(f.argName()) && inline == null
                     && (i + 1 >= argv.length || argv[i + 1].startsWith("--"));
             // A BOOL flag given alone means true: --force is --force true.
             String v = !f.takesValue() || bareBoolean ? "true" : inline != null ? inline : value(argv, ++i, arg, command);
-            if (f.settingsKey() != null) a.overrides.put(f.settingsKey(), v);
-            else a.arguments.put(f.name(), v);
+            if (f.settingsKey() != null) {
+                a.overrides.put(f.settingsKey(), v);
+                a.flagOf.put(f.settingsKey(), f.name());
+            } else {
+                a.arguments.put(f.name(), v);
+            }
+            if (f.kind() != Flag.Kind.VALUE) {
+                a.pathFlags.put(f.name(), f);
+                a.pathValues.put(f.name(), v);
+            }
         }
         if (!a.help) {
             for (Flag f : command.flags()) {
                 if (f.required() && !a.arguments.containsKey(f.name())) {
-                    throw new ConfigException("fbnet " + command.name(), "missing required option " + f.name()
-                            + " " + f.argName() + "; see fbnet " + command.name() + " --help");
+                    throw new UsageException("missing required option " + f.name() + " " + f.argName()
+                            + "; see fbnet " + command.name() + " --help");
                 }
             }
         }
@@ -68,7 +82,7 @@ public final class CliArgs {
     }
 
     private static String value(String[] argv, int i, String flag, Command command) {
-        if (i >= argv.length) throw new ConfigException("fbnet " + command.name(), flag + " needs a value");
+        if (i >= argv.length) throw new UsageException(flag + " needs a value; see fbnet " + command.name() + " --help");
         return argv[i];
     }
 
@@ -81,9 +95,22 @@ public final class CliArgs {
 
     public boolean has(String flag) { return arguments.containsKey(flag); }
 
+    /**
+     * Checks every path given on the command line before the command runs: URI schemes Hadoop has a
+     * FileSystem for, and inputs ({@code --conf} files included) that exist.
+     * @throws UsageException on an unknown scheme
+     * @throws org.fbnet.data.MissingInputException naming the flag and the path that does not exist
+     */
+    public void checkPaths(Configuration hadoop) throws java.io.IOException {
+        for (Map.Entry<String, Flag> e : pathFlags.entrySet()) {
+            PathArguments.check(e.getKey(), pathValues.get(e.getKey()), e.getValue().kind() == Flag.Kind.INPUT_PATH, hadoop);
+        }
+        for (String f : confFiles) PathArguments.check("--conf", f, true, hadoop);
+    }
+
     /** Settings: bundled defaults, then {@code --conf} files, then overrides. */
     public Settings settings(Configuration hadoop) {
-        return Settings.load(confFiles, overrides, hadoop);
+        return Settings.load(confFiles, overrides, flagOf, hadoop);
     }
 
     /** As {@link #settings}, with a bundled profile (conf/PROFILE.properties) between defaults and --conf files. */
@@ -91,7 +118,7 @@ public final class CliArgs {
         List<String> files = new ArrayList<>();
         files.add(Settings.CLASSPATH + profile + ".properties");
         files.addAll(confFiles);
-        return Settings.load(files, overrides, hadoop);
+        return Settings.load(files, overrides, flagOf, hadoop);
     }
 
     public static String usage(Command c) {

@@ -14,7 +14,7 @@ public final class CompareCommand implements Command {
     @Override
     public List<Flag> flags() {
         return List.of(
-                Flag.argument("--data", "URI", "output root holding latents/, fmri/, vertices/, rois/ and models/ (any Hadoop FileSystem URI)", true),
+                Flag.input("--data", "URI", "output root holding latents/, fmri/, vertices/, rois/ and models/ (any Hadoop FileSystem URI)", true),
                 Flag.setting("--variants", CompareConfig.VARIANTS, "LIST"),
                 Flag.setting("--seeds", CompareConfig.SEEDS, "LIST"),
                 Flag.setting("--subjects", CompareConfig.SUBJECTS, "LIST"),

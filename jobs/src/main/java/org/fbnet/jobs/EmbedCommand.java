@@ -13,8 +13,8 @@ public final class EmbedCommand implements Command {
     @Override
     public List<Flag> flags() {
         return List.of(
-                Flag.argument("--data", "URI", "output root holding ingest's images/ (any Hadoop FileSystem URI)", true),
-                Flag.setting("--clip", "clip.model", "DIR_OR_URI"),
+                Flag.input("--data", "URI", "output root holding ingest's images/ (any Hadoop FileSystem URI)", true),
+                Flag.inputSetting("--clip", "clip.model", "DIR_OR_URI"),
                 Flag.setting("--feature", "clip.feature", "NAME"),
                 Flag.setting("--batch-size", "clip.batch.size", "N"),
                 StageRuns.DRY_RUN, StageRuns.FORCE);

@@ -16,9 +16,9 @@ public final class IngestCommand implements Command {
     @Override
     public List<Flag> flags() {
         return List.of(
-                Flag.argument("--input", "DIR", "dataset folder holding subjNN/ (any Hadoop FileSystem URI)", true),
-                Flag.argument("--output", "URI", "output root (any Hadoop FileSystem URI)", true),
-                Flag.argument("--truth", "DIR", "folder with subjNN/{lh,rh}_test_fmri.npy and _noise_ceiling.npy (optional)", false),
+                Flag.input("--input", "DIR", "dataset folder holding subjNN/ (any Hadoop FileSystem URI)", true),
+                Flag.output("--output", "URI", "output root (any Hadoop FileSystem URI)", true),
+                Flag.input("--truth", "DIR", "folder with subjNN/{lh,rh}_test_fmri.npy and _noise_ceiling.npy (optional)", false),
                 Flag.setting("--subjects", "ingest.subjects", "LIST"),
                 Flag.setting("--image-bytes", "ingest.image.bytes", "BOOL"),
                 Flag.setting("--force", "ingest.force", "BOOL"),

@@ -13,7 +13,7 @@ public final class ProjectCommand implements Command {
     @Override
     public List<Flag> flags() {
         return List.of(
-                Flag.argument("--data", "URI", "output root of ingest/embed, where pca/, latents/ and reports/ are published", true),
+                Flag.input("--data", "URI", "output root of ingest/embed, where pca/, latents/ and reports/ are published", true),
                 Flag.setting("--image-components", "pca.image.components", "N"),
                 Flag.setting("--fmri-components", "pca.fmri.components", "N"),
                 Flag.setting("--embeddings", "pca.image.embeddings", "MODEL/FEATURE"),

@@ -17,7 +17,7 @@ public final class SynthCommand implements Command {
     @Override
     public List<Flag> flags() {
         return List.of(
-                Flag.argument("--out", "DIR", "output folder (any Hadoop URI): subjXX/ in the challenge layout, truth/ beside them", true),
+                Flag.output("--out", "DIR", "output folder (any Hadoop URI): subjXX/ in the challenge layout, truth/ beside them", true),
                 Flag.setting("--subjects", "synth.subjects", "N"),
                 Flag.setting("--preset", "synth.preset", "nsd|small"),
                 Flag.setting("--train", "synth.train", "N"),
@@ -26,7 +26,7 @@ public final class SynthCommand implements Command {
                 Flag.setting("--rh", "synth.rh", "W"),
                 Flag.setting("--image-size", "synth.image.size", "S"),
                 Flag.setting("--seed", "synth.seed", "K"),
-                new Flag("--features-only", "synth.features.only", null, null, false),
+                new Flag("--features-only", "synth.features.only", null, null, false, Flag.Kind.VALUE),
                 Flag.setting("--feature-dim", "synth.feature.dim", "D"));
     }
 

@@ -40,7 +40,7 @@ public final class TrainCommand implements Command {
     @Override
     public List<Flag> flags() {
         return List.of(
-                Flag.argument("--data", "URI", "output root holding latents/, fmri/, vertices/ and pca/fmri/ (any Hadoop FileSystem URI)", true),
+                Flag.input("--data", "URI", "output root holding latents/, fmri/, vertices/ and pca/fmri/ (any Hadoop FileSystem URI)", true),
                 Flag.setting("--subjects", "train.subjects", "LIST"),
                 Flag.setting("--name", "train.model.name", "NAME"),
                 Flag.setting("--epochs", "train.epochs", "N"),

@@ -30,7 +30,10 @@ class CompareCommandTest extends SparkTestBase {
     }
 
     @Test
-    void anUnknownVariantExitsWithAConfigError(@TempDir java.nio.file.Path tmp) {
-        assertEquals(2, Fbnet.run(new String[] {"compare", "--data", tmp.toString(), "--variants", "ridge,nonsense"}));
+    void anUnknownVariantExitsWithAUsageErrorListingTheAvailableOnes(@TempDir java.nio.file.Path tmp) {
+        List<String> lines = FbnetRun.of("compare", "--data", tmp.toString(), "--variants", "ridge,nonsense")
+                .expect(ExitCode.USAGE).errorLines("compare");
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("variant 'nonsense' is not available") && lines.get(0).contains("ridge"), lines.get(0));
     }
 }

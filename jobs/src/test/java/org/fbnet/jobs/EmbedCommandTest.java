@@ -1,14 +1,15 @@
 package org.fbnet.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.fbnet.clip.MismatchedClipFolder;
 import org.fbnet.embed.ImageIndexFixture;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
@@ -44,20 +45,37 @@ class EmbedCommandTest extends SparkTestBase {
     }
 
     @Test
-    void aClipFolderWithoutConfigIsAUsageErrorNamingTheFile(@TempDir Path dir) throws Exception {
+    void aClipFolderWithoutConfigIsADataErrorNamingTheFile(@TempDir Path dir) throws Exception {
         // The model folder is checked before the image index is read, so no index is needed here.
-        Path out = dir.resolve("out");
+        Path out = Files.createDirectories(dir.resolve("out"));
         Files.createDirectories(dir.resolve("clip"));
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true));
-        int code;
-        try {
-            code = Fbnet.run(args("embed", "--data", out.toString(), "--clip", dir.resolve("clip").toString()));
-        } finally {
-            System.setErr(err);
-        }
-        assertEquals(2, code);
-        assertTrue(buf.toString().contains("config.json: missing"), buf.toString());
+        List<String> lines = FbnetRun.of(args("embed", "--data", out.toString(), "--clip", dir.resolve("clip").toString()))
+                .expect(ExitCode.DATA).errorLines("embed");
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("config.json: missing"), lines.get(0));
+    }
+
+    @Test
+    void aClipFolderThatDoesNotExistIsMissingInputNamingTheFlag(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        String absent = dir.resolve("no-clip").toString();
+        assertEquals(List.of("fbnet embed: --clip " + absent + ": no such file or directory"),
+                FbnetRun.of(args("embed", "--data", out.toString(), "--clip", absent)).expect(ExitCode.NO_INPUT).errorLines("embed"));
+    }
+
+    @Test
+    void aClipConfigThatDisagreesWithTheWeightsIsOneLineNamingTheTensorNotATraceFromEveryTask(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        DataRoot root = DataRoot.of(out.toUri().toString(), HadoopConf.create());
+        ImageIndexFixture.write(spark, dir, root, Map.of("subj01", new int[] {1, 2, 3, 4}, "subj02", new int[] {4, 5, 6}));
+        Path clip = dir.resolve("clip");
+        MismatchedClipFolder.write(new org.apache.hadoop.fs.Path(clip.toUri()), root.conf());
+        // Before: rc 1 and the same stack trace from every task (hundreds of lines).
+        FbnetRun r = FbnetRun.of(args("embed", "--data", out.toString(), "--clip", clip.toString())).expect(ExitCode.DATA);
+        assertEquals(List.of("fbnet embed: " + new org.apache.hadoop.fs.Path(clip.toString(), "model.safetensors") + ": tensor '"
+                        + MismatchedClipFolder.TENSOR + "' has shape [32, 16] but config.json implies [48, 16]: the weights do not match config.json"),
+                r.errorLines("embed"));
+        assertEquals(1, r.err().lines().filter(l -> l.contains(MismatchedClipFolder.TENSOR)).count(), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
     }
 }

@@ -1,12 +1,12 @@
 package org.fbnet.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.fbnet.testing.AlgonautsFixture;
 import org.fbnet.testing.SparkTestBase;
 import org.junit.jupiter.api.Test;
@@ -15,21 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestCommandTest extends SparkTestBase {
     @TempDir Path tmp;
 
+    /** Runs the launcher, asserts its exit code, returns {stdout, stderr}. */
     static String[] captureRun(int expectedExit, String... argv) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Fbnet.run(argv);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        String so = o.toString(StandardCharsets.UTF_8), se = e.toString(StandardCharsets.UTF_8);
-        assertEquals(expectedExit, code, "exit code; stdout:\n" + so + "\nstderr:\n" + se);
-        return new String[] {so, se};
+        FbnetRun r = FbnetRun.of(argv);
+        assertEquals(expectedExit, r.code(), "exit code; stdout:\n" + r.out() + "\nstderr:\n" + r.err());
+        return new String[] {r.out(), r.err()};
     }
 
     @Test
@@ -48,15 +38,53 @@ class IngestCommandTest extends SparkTestBase {
     }
 
     @Test
-    void badArgumentsAndBadSettingsExitWithAClearMessage() {
-        assertTrue(captureRun(2, "ingest", "--output", "x")[1].contains("missing required option --input"));
-        assertTrue(captureRun(2, "ingest", "--input", "a", "--output", "b", "--set", "ingest.rows.per.tsk=3")[1]
-                .contains("unknown key 'ingest.rows.per.tsk'"));
-        assertTrue(captureRun(2, "ingest", "--input", "a", "--output", "b", "--set", "ingest.image.verify=maybe")[1]
-                .contains("ingest.image.verify=maybe must be decode, header or none"));
-        assertTrue(captureRun(2, "ingest", "--input", tmp.resolve("nothing").toString(), "--output", "b")[1]
-                .contains("dataset folder not found"));
-        assertTrue(captureRun(2, "frobnicate")[1].contains("unknown command 'frobnicate'"));
+    void badArgumentsAndBadSettingsAreUsageErrorsNamingWhatWasTyped() throws Exception {
+        AlgonautsFixture f = new AlgonautsFixture(tmp, 1, 3, 2, 4, 5);
+        String in = f.data.toString(), out = tmp.resolve("out").toString();
+        assertEquals(List.of("fbnet ingest: missing required option --input DIR; see fbnet ingest --help"),
+                FbnetRun.of("ingest", "--output", out).expect(ExitCode.USAGE).errorLines("ingest"));
+        assertTrue(FbnetRun.of("ingest", "--input", in, "--output", out, "--set", "ingest.rows.per.tsk=3").expect(ExitCode.USAGE)
+                .err().contains("--set ingest.rows.per.tsk: unknown key 'ingest.rows.per.tsk'"));
+        assertTrue(FbnetRun.of("ingest", "--input", in, "--output", out, "--set", "ingest.image.verify=maybe").expect(ExitCode.USAGE)
+                .err().contains("ingest.image.verify=maybe must be decode, header or none"));
+        assertTrue(FbnetRun.of("ingest", "--input", in, "--output", out, "--subjects", "7").expect(ExitCode.USAGE)
+                .err().contains("fbnet ingest: --subjects 7 [ingest.subjects] must list subject folder names like subj01"));
+        assertTrue(FbnetRun.of("frobnicate").expect(ExitCode.USAGE).err().contains("unknown command 'frobnicate'"));
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
+
+    @Test
+    void aTruthOrInputFolderThatDoesNotExistIsMissingInputNamingFlagAndPath() throws Exception {
+        AlgonautsFixture f = new AlgonautsFixture(tmp, 1, 3, 2, 4, 5);
+        String out = tmp.resolve("out").toString(), nowhere = tmp.resolve("no-truth-here").toString();
+        // Before: the ingest succeeded and wrote a dataset without test fMRI or noise ceilings.
+        assertEquals(List.of("fbnet ingest: --truth " + nowhere + ": no such file or directory"),
+                FbnetRun.of("ingest", "--input", f.data.toString(), "--truth", nowhere, "--output", out)
+                        .expect(ExitCode.NO_INPUT).errorLines("ingest"));
+        assertEquals(List.of("fbnet ingest: --input " + nowhere + ": no such file or directory"),
+                FbnetRun.of("ingest", "--input", nowhere, "--output", out).expect(ExitCode.NO_INPUT).errorLines("ingest"));
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
+
+    @Test
+    void theLibraryRejectsAMissingTruthFolderToo() throws Exception {
+        // The demo and other callers reach Ingest without the launcher's checks.
+        AlgonautsFixture f = new AlgonautsFixture(tmp, 1, 3, 2, 4, 5);
+        org.fbnet.data.MissingInputException e = org.junit.jupiter.api.Assertions.assertThrows(org.fbnet.data.MissingInputException.class,
+                () -> IngestCommand.run(org.fbnet.config.Settings.defaults(), f.data.toString(), tmp.resolve("gone").toString(),
+                        tmp.resolve("out").toString()));
+        assertTrue(e.getMessage().contains("gone: truth folder not found"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownUriSchemeIsAUsageErrorListingTheSchemes() throws Exception {
+        AlgonautsFixture f = new AlgonautsFixture(tmp, 1, 3, 2, 4, 5);
+        List<String> lines = FbnetRun.of("ingest", "--input", f.data.toString(), "--output", "foo://x/out")
+                .expect(ExitCode.USAGE).errorLines("ingest");
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("fbnet ingest: --output foo://x/out: no FileSystem for scheme 'foo'; available schemes: "),
+                lines.get(0));
+        assertTrue(lines.get(0).contains(" file,") && lines.get(0).contains(" hdfs,"), lines.get(0));
     }
 
     @Test

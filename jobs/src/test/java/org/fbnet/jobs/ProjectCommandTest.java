@@ -37,8 +37,42 @@ class ProjectCommandTest extends SparkTestBase {
 
     @Test
     void invalidSettingsExitWithUsageErrorBeforeAnyWork() {
-        assertEquals(2, Fbnet.run(new String[] {"project", "--data", tmp.toUri().toString(), "--fmri-components", "0"}));
-        assertEquals(2, Fbnet.run(new String[] {"project"}));
+        assertEquals(List.of("fbnet project: --fmri-components 0 [pca.fmri.components] must be >= 1; set it to the number of principal components to keep"),
+                FbnetRun.of("project", "--data", tmp.toUri().toString(), "--fmri-components", "0").expect(ExitCode.USAGE).errorLines("project"));
+        assertEquals(List.of("fbnet project: missing required option --data URI; see fbnet project --help"),
+                FbnetRun.of("project").expect(ExitCode.USAGE).errorLines("project"));
         assertTrue(!Files.exists(tmp.resolve("pca")));
+    }
+
+    @Test
+    void severalEmbeddingsAreOneDataErrorPrintedOnce() throws Exception {
+        DataRoot root = DataRoot.of(tmp.toUri().toString(), HadoopConf.create());
+        ProjectFixture.subject(spark, root, "subj01", 0, true, 1);
+        ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj01"), 20);
+        ProjectFixture.embeddings(spark, root, "clip", "pooled", List.of("subj01"), 8);
+        FbnetRun r = FbnetRun.of("project", "--data", tmp.toUri().toString()).expect(ExitCode.DATA);
+        assertEquals(1, r.err().lines().filter(l -> l.contains("several embeddings")).count(), r.err());
+        assertTrue(r.err().contains("several embeddings (clip/pooled, clip/tokens); choose one with pca.image.embeddings=MODEL/FEATURE"), r.err());
+    }
+
+    @Test
+    void withItsDefaultsOnASmallDatasetProjectNamesTheFlagAndTheLargestValueThatWorks() throws Exception {
+        // A new user's first dataset, through the real stages: 120 training images, fewer than the 300 default components.
+        String data = tmp.resolve("data").toString(), out = tmp.resolve("out").toString();
+        FbnetRun.of("synth", "--out", data, "--preset", "small", "--subjects", "1").expect(ExitCode.OK);
+        FbnetRun.of("ingest", "--input", data, "--output", out).expect(ExitCode.OK);
+        FbnetRun.of("embed", "--data", out).expect(ExitCode.OK);
+        List<String> lines = FbnetRun.of("project", "--data", out).expect(ExitCode.DATA).errorLines("project");
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).endsWith(": 300 components requested but the data has only 120 rows x 1088 columns; "
+                + "set --image-components N (pca.image.components) to at most min(rows, columns) = 120"), lines.get(0));
+        assertTrue(!Files.exists(tmp.resolve("out/pca/image")), "nothing fitted");
+        // The advice works as given.
+        FbnetRun.of("project", "--data", out, "--image-components", "120").expect(ExitCode.OK);
+        DataRoot root = DataRoot.of(out, HadoopConf.create());
+        try (var models = Files.list(tmp.resolve("out/pca/image"))) {
+            java.nio.file.Path model = models.findFirst().orElseThrow();
+            assertEquals(120, PcaModel.load(new org.apache.hadoop.fs.Path(model.toUri()), root.conf()).components());
+        }
     }
 }

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,22 +46,16 @@ class SynthCommandTest {
     }
 
     @Test
-    void badSettingsFailWithTheKeyNamedAndWriteNothing() {
+    void badSettingsFailWithTheFlagAndKeyNamedAndWriteNothing() {
         Path out = dir.resolve("bad");
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        try {
-            assertEquals(2, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--preset", "huge"}));
-            assertEquals(2, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--train", "10000"}));
-            assertEquals(2, Fbnet.run(new String[] {"synth", "--out", out.toString(), "--preset", "nsd", "--subjects", "12"}));
-        } finally {
-            System.setErr(saved);
-        }
-        String msg = err.toString();
-        assertTrue(msg.contains("synth.preset=huge must be nsd or small"), msg);
-        assertTrue(msg.contains("synth.train=10000 must be in 1..9999"), msg);
-        assertTrue(msg.contains("synth.subjects=12 is too many") && msg.contains("subj12"), msg);
+        assertEquals(List.of("fbnet synth: --preset huge [synth.preset] must be nsd or small"),
+                FbnetRun.of("synth", "--out", out.toString(), "--preset", "huge").expect(ExitCode.USAGE).errorLines("synth"));
+        assertEquals(List.of("fbnet synth: --train 10000 [synth.train] must be in 1..9999 (file names carry a 4-digit image index)"),
+                FbnetRun.of("synth", "--out", out.toString(), "--train", "10000").expect(ExitCode.USAGE).errorLines("synth"));
+        String msg = FbnetRun.of("synth", "--out", out.toString(), "--preset", "nsd", "--subjects", "12").expect(ExitCode.USAGE).err();
+        assertTrue(msg.contains("--subjects 12 [synth.subjects] is too many") && msg.contains("subj12"), msg);
+        assertTrue(FbnetRun.of("synth", "--out", out.toString(), "--set", "synth.train=0").expect(ExitCode.USAGE).err()
+                .contains("fbnet synth: --set synth.train: synth.train=0 must be in 1..9999"));
         assertFalse(Files.exists(out));
     }
 }

@@ -40,6 +40,10 @@ class TrainCommandTest extends SparkTestBase {
         org.apache.hadoop.fs.FileSystem fs = root.root().getFileSystem(root.conf());
         // The PCA version the latents were made with is gone (deleted by hand, or pruned).
         fs.delete(root.current(DataRoot.fmriPca("subj01"), "project"), true);
-        assertEquals(2, Fbnet.run(new String[] {"train", "--data", tmp.toString(), "--epochs", "1"}));
+        FbnetRun run = FbnetRun.of("train", "--data", tmp.toString(), "--epochs", "1").expect(ExitCode.DATA);
+        List<String> lines = run.errorLines("train");
+        assertEquals(1, lines.size(), run.err());
+        assertTrue(run.err().contains("train/subj01: ") && run.err().contains("pca/fmri/subj01") && run.err().contains("no such published version"),
+                run.err());
     }
 }

@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.data.InputDataException;
+import org.fbnet.data.MissingInputException;
 
 /**
  * A loaded Hugging Face CLIP folder ({@code config.json}, {@code preprocessor_config.json},
@@ -36,14 +37,33 @@ public final class ClipModel {
     /** Loads a model folder from any Hadoop FileSystem URI. */
     public static ClipModel load(Path dir, Configuration conf) throws IOException {
         ClipVisionConfig config = readVisionConfig(dir, conf);
-        ClipProcessorConfig pc = ClipProcessorConfig.fromJson(readJson(new Path(dir, PREPROCESSOR), conf), new Path(dir, PREPROCESSOR).toString());
-        ClipImageProcessor processor = new ClipImageProcessor(pc);
-        if (processor.outputHeight() != config.imageSize() || processor.outputWidth() != config.imageSize()) {
-            throw new InputDataException(new Path(dir, PREPROCESSOR) + ": produces " + processor.outputHeight() + "x" + processor.outputWidth()
-                    + " images but config.json's image_size is " + config.imageSize());
-        }
+        ClipImageProcessor processor = readProcessor(dir, config, conf);
         SafeTensors weights = SafeTensors.open(new Path(dir, WEIGHTS), conf);
         return new ClipModel(dir, ClipModels.id(dir, conf), processor, ClipVisionModel.load(weights, config));
+    }
+
+    /**
+     * Checks a model folder as {@link #load} would, reading only the two JSON files and the weights'
+     * header: a driver calls this before any task loads the model, so that a folder whose config.json
+     * disagrees with its weights fails once, naming the tensor, rather than in every task.
+     * @throws InputDataException naming the file and what is wrong
+     * @throws org.fbnet.data.MissingInputException when the folder does not exist
+     */
+    public static void validate(Path dir, Configuration conf) throws IOException {
+        if (!dir.getFileSystem(conf).exists(dir)) throw new MissingInputException(dir + ": CLIP model folder not found");
+        ClipVisionConfig config = readVisionConfig(dir, conf);
+        readProcessor(dir, config, conf);
+        ClipVisionModel.checkTensors(SafeTensors.open(new Path(dir, WEIGHTS), conf), config);
+    }
+
+    private static ClipImageProcessor readProcessor(Path dir, ClipVisionConfig config, Configuration conf) throws IOException {
+        Path p = new Path(dir, PREPROCESSOR);
+        ClipImageProcessor processor = new ClipImageProcessor(ClipProcessorConfig.fromJson(readJson(p, conf), p.toString()));
+        if (processor.outputHeight() != config.imageSize() || processor.outputWidth() != config.imageSize()) {
+            throw new InputDataException(p + ": produces " + processor.outputHeight() + "x" + processor.outputWidth()
+                    + " images but config.json's image_size is " + config.imageSize());
+        }
+        return processor;
     }
 
     static ClipVisionConfig readVisionConfig(Path dir, Configuration conf) throws IOException {

@@ -128,11 +128,28 @@ public final class ClipVisionModel {
     static final String PROJECTION = "visual_projection.weight";
 
     /**
-     * Loads the vision tower from a safetensors file, checking every tensor against the config first;
-     * text-tower tensors, {@code logit_scale} and the legacy {@code position_ids} buffers are skipped.
+     * Loads the vision tower from a safetensors file, checking every tensor against the config first
+     * ({@link #checkTensors}); text-tower tensors, {@code logit_scale} and the legacy {@code position_ids}
+     * buffers are skipped.
      * @throws SafeTensorsException naming the file and the missing, misshapen or unexpected tensor
      */
     public static ClipVisionModel load(SafeTensors file, ClipVisionConfig config) throws IOException {
+        Map<String, long[]> expected = checkTensors(file, config);
+        Map<String, INDArray> w = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            if (!file.tensors().containsKey(e.getKey())) continue;
+            w.put(e.getKey(), Nd4j.create(file.readFloats(e.getKey()), e.getValue(), 'c'));
+        }
+        return new ClipVisionModel(config, w, w.containsKey(PROJECTION));
+    }
+
+    /**
+     * Checks the header of a safetensors file against the architecture in config.json, reading no
+     * weights: every tensor the vision tower needs is present with the implied shape, and no
+     * vision tensor is left over. Returns the expected tensors.
+     * @throws SafeTensorsException naming the file and the missing, misshapen or unexpected tensor
+     */
+    public static Map<String, long[]> checkTensors(SafeTensors file, ClipVisionConfig config) {
         Map<String, long[]> expected = expectedTensors(config);
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             SafeTensors.Tensor t = file.tensors().get(e.getKey());
@@ -154,12 +171,7 @@ public final class ClipVisionModel {
                         + " (more layers than num_hidden_layers?): the weights do not match config.json");
             }
         }
-        Map<String, INDArray> w = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            if (!file.tensors().containsKey(e.getKey())) continue;
-            w.put(e.getKey(), Nd4j.create(file.readFloats(e.getKey()), e.getValue(), 'c'));
-        }
-        return new ClipVisionModel(config, w, w.containsKey(PROJECTION));
+        return expected;
     }
 
     public ClipVisionConfig config() { return config; }

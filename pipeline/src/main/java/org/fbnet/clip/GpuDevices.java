@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.nd4j.linalg.factory.Nd4j;
@@ -78,13 +79,17 @@ public final class GpuDevices {
         return gpu == null ? List.of() : new ArrayList<>(Arrays.asList(gpu.addresses()));
     }
 
-    /** On a CUDA backend, binds the calling thread to its task's GPU; call before the thread's first ND4J op. No-op on CPU. */
-    public static void pinCurrentThread() {
-        if (Nd4j.getEnvironment().isCPU()) return;
+    /**
+     * On a CUDA backend, binds the calling thread to its task's GPU; call before the thread's first ND4J op.
+     * Returns the ND4J device it bound, or empty on the CPU backend, where it does nothing.
+     */
+    public static OptionalInt pinCurrentThread() {
+        if (Nd4j.getEnvironment().isCPU()) return OptionalInt.empty();
         List<String> addrs = taskGpuAddresses();
         int device = select(addrs, System.getenv("CUDA_VISIBLE_DEVICES"), Nd4j.getAffinityManager().getNumberOfDevices());
         LOG.info("task GPU {} (Spark addresses {}, CUDA_VISIBLE_DEVICES={}): ND4J device {}", addrs.isEmpty() ? "none" : addrs.get(0),
                 addrs, System.getenv("CUDA_VISIBLE_DEVICES"), device);
         Nd4j.getAffinityManager().unsafeSetDevice(device);
+        return OptionalInt.of(device);
     }
 }

@@ -78,7 +78,12 @@ public final class SafeTensors {
      */
     public static SafeTensors open(Path path, Configuration conf) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
-        long size = fs.getFileStatus(path).getLen();
+        long size;
+        try {
+            size = fs.getFileStatus(path).getLen();
+        } catch (java.io.FileNotFoundException e) {
+            throw new SafeTensorsException(path, "missing");
+        }
         if (size < 8) throw new SafeTensorsException(path, "file has " + size + " bytes, fewer than the 8-byte header length");
         byte[] header;
         try (FSDataInputStream in = fs.open(path)) {

@@ -5,4 +5,9 @@ public class ConfigException extends IllegalArgumentException {
     public ConfigException(String source, String message) {
         super(source + ": " + message);
     }
+
+    /** An error whose message already says where the value came from. */
+    public ConfigException(String message) {
+        super(message);
+    }
 }

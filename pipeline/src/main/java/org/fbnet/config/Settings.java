@@ -34,13 +34,16 @@ public final class Settings implements Serializable {
     private final Map<String, String> defaults;
     private final Map<String, String> sources;
     private final Map<String, String> descriptions;
+    /** Keys whose value came from a command-line flag aliasing them, with the flag as typed ("--epochs"). */
+    private final Map<String, String> flags;
 
     private Settings(Map<String, String> values, Map<String, String> defaults, Map<String, String> sources,
-                     Map<String, String> descriptions) {
+                     Map<String, String> descriptions, Map<String, String> flags) {
         this.values = Collections.unmodifiableMap(new TreeMap<>(values));
         this.defaults = defaults;
         this.sources = Collections.unmodifiableMap(new TreeMap<>(sources));
         this.descriptions = descriptions;
+        this.flags = Collections.unmodifiableMap(new TreeMap<>(flags));
     }
 
     /** The bundled defaults alone. */
@@ -57,7 +60,7 @@ public final class Settings implements Serializable {
                 throw new IllegalStateException("cannot read bundled " + res, e);
             }
         }
-        return new Settings(v, Collections.unmodifiableMap(new TreeMap<>(v)), src, Collections.unmodifiableMap(desc));
+        return new Settings(v, Collections.unmodifiableMap(new TreeMap<>(v)), src, Collections.unmodifiableMap(desc), Map.of());
     }
 
     /**
@@ -65,6 +68,15 @@ public final class Settings implements Serializable {
      * @throws ConfigException on an unknown key or an unreadable file
      */
     public static Settings load(List<String> userFiles, Map<String, String> overrides, Configuration hadoop) {
+        return load(userFiles, overrides, Map.of(), hadoop);
+    }
+
+    /**
+     * As {@link #load(List, Map, Configuration)}, where {@code flags} names the command-line flag that set
+     * an override ({@code train.epochs -> --epochs}), so that an error about it names what the user typed.
+     */
+    public static Settings load(List<String> userFiles, Map<String, String> overrides, Map<String, String> flags,
+                                Configuration hadoop) {
         Settings s = defaults();
         Map<String, String> v = new LinkedHashMap<>(s.values);
         Map<String, String> src = new LinkedHashMap<>(s.sources);
@@ -76,11 +88,14 @@ public final class Settings implements Serializable {
             }
         }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
-            s.requireKnown(e.getKey(), "--set " + e.getKey());
+            String flag = flags.get(e.getKey());
+            s.requireKnown(e.getKey(), flag != null ? flag : "--set " + e.getKey());
             v.put(e.getKey(), e.getValue().trim());
-            src.put(e.getKey(), "--set " + e.getKey());
+            src.put(e.getKey(), flag != null ? flag : "--set " + e.getKey());
         }
-        return new Settings(v, s.defaults, src, s.descriptions);
+        Map<String, String> fromFlags = new TreeMap<>(flags);
+        fromFlags.keySet().retainAll(overrides.keySet());
+        return new Settings(v, s.defaults, src, s.descriptions, fromFlags);
     }
 
     /** A Hadoop path/URI, or {@code classpath:NAME} for a profile bundled from conf/ (e.g. the demo's). */
@@ -144,7 +159,9 @@ public final class Settings implements Serializable {
         Map<String, String> src = new LinkedHashMap<>(sources);
         v.put(key, value.trim());
         src.put(key, "command line");
-        return new Settings(v, defaults, src, descriptions);
+        Map<String, String> f = new TreeMap<>(flags);
+        f.remove(key);
+        return new Settings(v, defaults, src, descriptions, f);
     }
 
     public String get(String key) {
@@ -210,8 +227,13 @@ public final class Settings implements Serializable {
         return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
-    /** An error naming the key, where its value came from, the value and the rule it breaks. */
+    /**
+     * An error naming the key, where its value came from, the value and the rule it breaks. A value from a
+     * flag is named as typed, with the key it aliases: {@code --epochs -3 [train.epochs] must be >= 1}.
+     */
     public ConfigException fail(String key, String rule) {
+        String flag = flags.get(key);
+        if (flag != null) return new ConfigException(flag + " " + values.get(key) + " [" + key + "] " + rule);
         return new ConfigException(sourceOf(key), key + "=" + values.get(key) + " " + rule);
     }
 

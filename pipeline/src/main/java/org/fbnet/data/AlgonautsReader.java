@@ -38,7 +38,7 @@ public final class AlgonautsReader {
     /** The subject folders ({@code subjNN}) under a dataset root, sorted. */
     public List<String> subjects(Path root) throws IOException {
         FileSystem fs = root.getFileSystem(conf);
-        if (!fs.exists(root)) throw new InputDataException(root + ": dataset folder not found");
+        if (!fs.exists(root)) throw new MissingInputException(root + ": dataset folder not found");
         List<String> out = new ArrayList<>();
         for (FileStatus st : fs.listStatus(root)) {
             if (st.isDirectory() && st.getPath().getName().matches("subj\\d+")) out.add(st.getPath().getName());
@@ -52,6 +52,10 @@ public final class AlgonautsReader {
     public SubjectScan scan(Path root, String subject, Path truthDir) throws IOException {
         SubjectLayout l = new SubjectLayout(subject, new Path(root, subject), truthDir);
         FileSystem fs = l.dir().getFileSystem(conf);
+        // A truth folder that is named but absent would otherwise look like a dataset without truth.
+        if (truthDir != null && !truthDir.getFileSystem(conf).exists(truthDir)) {
+            throw new MissingInputException(truthDir + ": truth folder not found");
+        }
         if (!fs.isDirectory(l.dir())) throw new InputDataException(subject + ": subject folder " + l.dir() + " not found");
         boolean featuresOnly = !fs.exists(l.trainingImages()) && fs.exists(l.features("train"));
 

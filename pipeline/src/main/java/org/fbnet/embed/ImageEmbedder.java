@@ -80,6 +80,8 @@ public final class ImageEmbedder implements Stage {
         DataRoot root = ctx.root();
         if (modelDir == null) {
             modelDir = resolveModel(root);
+            // On the driver, before any task: a config.json that disagrees with the weights is one clear error.
+            ClipModel.validate(modelDir, root.conf());
             modelId = ClipModels.id(modelDir, root.conf());
         }
         List<Unit> units = new ArrayList<>();

@@ -55,6 +55,9 @@ public final class Project implements Stage {
     /** The output name of the group fMRI PCA under pca/fmri/. */
     public static final String GROUP = "group";
     public static final String FMRI_PCA_KIND = "fmri-pca", LATENTS_KIND = "latents";
+    // Named in the error when a small dataset has fewer rows than components (fbnet project's flags).
+    private static final String IMAGE_COMPONENTS = "--image-components N (pca.image.components)";
+    private static final String FMRI_COMPONENTS = "--fmri-components N (pca.fmri.components)";
 
     private final ProjectConfig cfg;
     private final List<String> subjects;
@@ -205,7 +208,7 @@ public final class Project implements Stage {
         // Sorted by NSD id so that the same images give the same row order, hence the same model.
         Dataset<Row> rows = embeddings.join(trainIds, Datasets.NSD_ID).orderBy(Datasets.NSD_ID);
         LOG.info("project: fitting image PCA on the training images of {} subjects", all.size());
-        PcaModel m = new RandomizedPca(cfg.image()).fit(vectors(spark, rows, Datasets.FEATURE), "image features " + embeddingsId);
+        PcaModel m = new RandomizedPca(cfg.image(), IMAGE_COMPONENTS).fit(vectors(spark, rows, Datasets.FEATURE), "image features " + embeddingsId);
         Manifest base = Planner.manifest(unit, PcaModel.KIND, PcaModel.FORMAT_VERSION, ctx.inputRefs(unit, Map.of()), ctx.settings())
                 .with("data", Map.of("embeddings", embeddingsId, "subjects", all, "images", m.samples()));
         Version v = ctx.dir(unit.outputs().get(0)).publish(m.describe(base), (staging, man) -> {
@@ -242,7 +245,7 @@ public final class Project implements Stage {
         SubjectFmri f = fmri(ctx, subject);
         Map<Hemisphere, PcaModel> models = new LinkedHashMap<>();
         for (Hemisphere h : Hemisphere.values()) {
-            models.put(h, new RandomizedPca(cfg.fmri()).fit(vectors(ctx.spark(), f.fitRows(cfg.includeValidation()), h.code()),
+            models.put(h, new RandomizedPca(cfg.fmri(), FMRI_COMPONENTS).fit(vectors(ctx.spark(), f.fitRows(cfg.includeValidation()), h.code()),
                     "fmri " + subject + " " + h.code()));
         }
         List<Map<String, Object>> recon = reconstruction(subject, Map.copyOf(models), f);
@@ -276,7 +279,7 @@ public final class Project implements Stage {
                 rows.add(new GroupPca.SubjectRows(s, vectors(ctx.spark(), fmri.get(s).fitRows(cfg.includeValidation()), h.code()),
                         vertices.get(s)));
             }
-            groups.put(h, GroupPca.fit(new RandomizedPca(cfg.fmri()), rows, "fmri group " + h.code()));
+            groups.put(h, GroupPca.fit(new RandomizedPca(cfg.fmri(), FMRI_COMPONENTS), rows, "fmri group " + h.code()));
         }
         List<Map<String, Object>> recon = new ArrayList<>();
         for (String s : all) {

@@ -37,9 +37,20 @@ public final class RandomizedPca {
     private static final Logger LOG = LoggerFactory.getLogger(RandomizedPca.class);
 
     private final PcaConfig config;
+    private final String componentsSetting;
 
     public RandomizedPca(PcaConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * @param componentsSetting how the user sets the number of components (e.g.
+     *     {@code "--image-components N (pca.image.components)"}), named when the data has too few rows or
+     *     columns for it; null for a generic message
+     */
+    public RandomizedPca(PcaConfig config, String componentsSetting) {
         this.config = config;
+        this.componentsSetting = componentsSetting;
     }
 
     public PcaConfig config() { return config; }
@@ -93,8 +104,11 @@ public final class RandomizedPca {
         int k = config.components();
         if (n < 2) throw new InputDataException(source + ": " + n + " row(s); a covariance needs at least 2");
         if (k > Math.min(n, d)) {
+            long largest = Math.min(n, d);
             throw new InputDataException(source + ": " + k + " components requested but the data has only " + n
-                    + " rows x " + d + " columns; k must be <= min(rows, columns) = " + Math.min(n, d));
+                    + " rows x " + d + " columns; " + (componentsSetting == null
+                    ? "k must be <= min(rows, columns) = " + largest
+                    : "set " + componentsSetting + " to at most min(rows, columns) = " + largest));
         }
         int l = (int) Math.min(k + config.oversampling(), Math.min(n, d));
         long start = System.nanoTime();

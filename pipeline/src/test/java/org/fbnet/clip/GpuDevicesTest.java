@@ -3,11 +3,14 @@ package org.fbnet.clip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
+import java.util.OptionalInt;
+import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.Test;
 
-/** The pure device-selection rule; no GPU exists on our machines, so pinning itself is not exercised. */
+/** The pure device-selection rule, and pinning on the CPU backend; no GPU exists on our machines, so pinning to one is not exercised. */
 class GpuDevicesTest {
     @Test
     void sparkAddressIsTheDeviceWhenEveryGpuIsVisible() {
@@ -47,6 +50,11 @@ class GpuDevicesTest {
 
     @Test
     void onTheCpuBackendPinningIsANoOp() {
-        GpuDevices.pinCurrentThread();
+        assumeTrue(Nd4j.getEnvironment().isCPU(), "the CPU backend");
+        int device = Nd4j.getAffinityManager().getDeviceForCurrentThread();
+        assertEquals(OptionalInt.empty(), GpuDevices.pinCurrentThread(), "no device was bound");
+        assertEquals(device, Nd4j.getAffinityManager().getDeviceForCurrentThread());
+        // ND4J still works on this thread afterwards.
+        assertEquals(6.0, Nd4j.createFromArray(1.0, 2.0, 3.0).sumNumber().doubleValue());
     }
 }

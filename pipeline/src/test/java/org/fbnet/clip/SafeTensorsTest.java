@@ -146,6 +146,18 @@ class SafeTensorsTest {
     }
 
     @Test
+    void validateChecksConfigAgainstTheWeightsHeaderBeforeAnyLoad(@TempDir java.nio.file.Path dir) throws Exception {
+        ClipModel.validate(randomModel(dir), CONF);
+        Path bad = MismatchedClipFolder.write(new Path(dir.resolve("mismatched").toString()), CONF);
+        SafeTensorsException ex = assertThrows(SafeTensorsException.class, () -> ClipModel.validate(bad, CONF));
+        assertEquals(new Path(bad, ClipModel.WEIGHTS) + ": tensor '" + MismatchedClipFolder.TENSOR + "' has shape [32, 16]"
+                + " but config.json implies [48, 16]: the weights do not match config.json", ex.getMessage());
+        org.fbnet.data.MissingInputException gone = assertThrows(org.fbnet.data.MissingInputException.class,
+                () -> ClipModel.validate(new Path(dir.resolve("gone").toString()), CONF));
+        assertTrue(gone.getMessage().endsWith("gone: CLIP model folder not found"), gone.getMessage());
+    }
+
+    @Test
     void moreLayersThanTheConfigSaysIsAnError(@TempDir java.nio.file.Path dir) throws Exception {
         Path m = randomModel(dir);
         Path w = new Path(m, ClipModel.WEIGHTS);

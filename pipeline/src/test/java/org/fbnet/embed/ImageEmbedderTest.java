@@ -2,8 +2,10 @@ package org.fbnet.embed;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
@@ -15,6 +17,8 @@ import org.fbnet.clip.ClipFeature;
 import org.fbnet.clip.ClipModel;
 import org.fbnet.clip.ClipModels;
 import org.fbnet.clip.EmbeddingConfig;
+import org.fbnet.clip.MismatchedClipFolder;
+import org.fbnet.clip.SafeTensorsException;
 import org.fbnet.config.Settings;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
@@ -87,5 +91,21 @@ class ImageEmbedderTest extends SparkTestBase {
         assertEquals(3, StageRunner.published(StageRunner.run(root, pooledSettings, pooled)).size(), "another feature is another output");
         assertNotEquals(embedder.outputId("subj03"), pooled.outputId("subj03"));
         assertEquals(32, current(root, pooled.outputId("subj03")).get(14).length);
+    }
+
+    @Test
+    void aClipFolderWhoseConfigDisagreesWithItsWeightsFailsOnTheDriverBeforeAnyTask(@TempDir java.nio.file.Path dir) throws Exception {
+        DataRoot root = DataRoot.of(dir.resolve("out").toUri().toString(), HadoopConf.create());
+        ImageIndexFixture.write(spark, dir, root, Map.of("subj01", new int[] {10, 11, 12}));
+        Path model = MismatchedClipFolder.write(new Path(dir.resolve("clip").toUri()), root.conf());
+        int loadsBefore = ClipModels.loadCount();
+        Settings s = TINY.with("clip.model", model.toString());
+        ImageEmbedder embedder = new ImageEmbedder(EmbeddingConfig.from(s), List.of());
+        // Before: each task failed loading the model, and the driver saw a SparkException per stage.
+        SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> StageRunner.run(root, s, embedder));
+        assertTrue(e.getMessage().contains("'" + MismatchedClipFolder.TENSOR + "' has shape [32, 16] but config.json implies [48, 16]"),
+                e.getMessage());
+        assertEquals(loadsBefore, ClipModels.loadCount(), "no task tried to load the model");
+        assertFalse(new java.io.File(dir.resolve("out").toFile(), "embeddings").exists());
     }
 }

@@ -72,7 +72,7 @@ class IngestCommandTest extends SparkTestBase {
         AlgonautsFixture f = new AlgonautsFixture(tmp, 1, 3, 2, 4, 5);
         org.fbnet.data.MissingInputException e = org.junit.jupiter.api.Assertions.assertThrows(org.fbnet.data.MissingInputException.class,
                 () -> IngestCommand.run(org.fbnet.config.Settings.defaults(), f.data.toString(), tmp.resolve("gone").toString(),
-                        tmp.resolve("out").toString()));
+                        tmp.resolve("out").toString(), null));
         assertTrue(e.getMessage().contains("gone: truth folder not found"), e.getMessage());
     }
 

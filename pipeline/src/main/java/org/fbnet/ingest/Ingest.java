@@ -84,6 +84,10 @@ public final class Ingest implements Stage {
     public List<Unit> plan(StageContext ctx) throws IOException {
         conf = ctx.root().conf();
         AlgonautsReader reader = new AlgonautsReader(conf);
+        // A truth folder that is named but absent is the user's mistake for every subject, not one subject's bad data.
+        if (truth != null && !truth.getFileSystem(conf).exists(truth)) {
+            throw new org.fbnet.data.MissingInputException(truth + ": truth folder not found");
+        }
         List<String> subjects = reader.subjects(input);
         if (!cfg.subjects().isEmpty()) {
             for (String s : cfg.subjects()) {

@@ -27,13 +27,26 @@ public final class CompareFixture {
     final PcaModel[][] pca;
 
     public CompareFixture(List<String> subjects, int nTrain, int nTest, long seed) {
+        this(subjects, generated(subjects.size(), nTrain, nTest, seed));
+    }
+
+    /** Given latents, lh and rh responses as {x, lh, rh}, each [subject][split][row][...] (P, LH, RH columns). */
+    CompareFixture(List<String> subjects, float[][][][][] xLhRh) {
         this.subjects = subjects;
-        Random r = new Random(seed);
-        x = new float[subjects.size()][2][][];
-        lh = new float[subjects.size()][2][][];
-        rh = new float[subjects.size()][2][][];
+        x = xLhRh[0];
+        lh = xLhRh[1];
+        rh = xLhRh[2];
         pca = new PcaModel[subjects.size()][2];
         for (int s = 0; s < subjects.size(); s++) {
+            pca[s][0] = new RandomizedPca(PcaConfig.of(LATENT)).fit(lh[s][0], subjects.get(s) + " lh");
+            pca[s][1] = new RandomizedPca(PcaConfig.of(LATENT)).fit(rh[s][0], subjects.get(s) + " rh");
+        }
+    }
+
+    private static float[][][][][] generated(int subjects, int nTrain, int nTest, long seed) {
+        Random r = new Random(seed);
+        float[][][][] x = new float[subjects][2][][], lh = new float[subjects][2][][], rh = new float[subjects][2][][];
+        for (int s = 0; s < subjects; s++) {
             double[][] wl = weights(r, LH), wr = weights(r, RH);
             for (int split = 0; split < 2; split++) {
                 int n = split == 0 ? nTrain : nTest;
@@ -46,9 +59,8 @@ public final class CompareFixture {
                     fill(r, x[s][split][i], wr, rh[s][split][i]);
                 }
             }
-            pca[s][0] = new RandomizedPca(PcaConfig.of(LATENT)).fit(lh[s][0], subjects.get(s) + " lh");
-            pca[s][1] = new RandomizedPca(PcaConfig.of(LATENT)).fit(rh[s][0], subjects.get(s) + " rh");
         }
+        return new float[][][][][] {x, lh, rh};
     }
 
     private static double[][] weights(Random r, int v) {

@@ -39,23 +39,21 @@ class PngDecoderTest {
             Path full = refs.resolve(name + ".rgb");
             byte[] pillow = Files.exists(full) ? Files.readAllBytes(full) : null;
             RgbImage fast = PngDecoder.decode(png, name);
-            RgbImage decoded;
             if (c.get("handled").intValue() == 1) {
                 assertNotNull(fast, name + " should be decoded without ImageIO");
                 assertEquals(c.get("width").intValue(), fast.width(), name);
                 assertEquals(c.get("height").intValue(), fast.height(), name);
-                // ImageIO pads a short palette with its last entry where Pillow has a grey ramp.
-                if (!name.equals("P_past_palette")) {
-                    assertArrayEquals(ClipImageProcessor.decodeWithImageIo(png, name).rgb(), fast.rgb(), name + ": differs from ImageIO");
-                }
-                decoded = fast;
-                handled++;
             } else {
                 assertNull(fast, name + " should be left to ImageIO");
-                decoded = ClipImageProcessor.decode(png, name);
             }
+            RgbImage decoded = fast != null ? fast : ClipImageProcessor.decode(png, name);
             if (pillow != null) assertArrayEquals(pillow, decoded.rgb(), name + ": differs from Pillow's convert(\"RGB\")");
             assertEquals(c.get("rgb_sha256").textValue(), Golden.sha256(decoded.rgb()), name + ": differs from Pillow's convert(\"RGB\")");
+            // ImageIO pads a short palette with its last entry where Pillow has a grey ramp.
+            if (fast != null && !name.equals("P_past_palette")) {
+                assertArrayEquals(ClipImageProcessor.decodeWithImageIo(png, name).rgb(), fast.rgb(), name + ": differs from ImageIO");
+            }
+            if (fast != null) handled++;
             files++;
         }
         assertEquals(40, files);

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -90,10 +89,5 @@ public final class Golden {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A reference array the live run wrote beside its digest ({@code --full}), or null in the committed files. */
-    public static byte[] fullIfPresent(Path file) throws IOException {
-        return Files.exists(file) ? Files.readAllBytes(file) : null;
     }
 }

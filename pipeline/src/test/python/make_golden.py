@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from golden_refs import (clip_forward, clip_preprocess, compare, npy_files, numpy_pickle, nsd_ceilings,  # noqa: E402

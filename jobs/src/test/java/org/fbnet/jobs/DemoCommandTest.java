@@ -8,10 +8,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.fbnet.data.npy.NpyReader;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.HadoopConf;
-import org.fbnet.testing.Python;
 import org.fbnet.testing.SparkTestBase;
+import org.fbnet.testing.ZipFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,12 +44,14 @@ class DemoCommandTest extends SparkTestBase {
         Manifest m = data.versioned("models/fbnet/subj01").current().orElseThrow().manifest();
         assertTrue(m.getString("parent").contains("models/fbnet/pretrained/v="), String.valueOf(m.fields()));
 
-        // The best run's submission unzips to the Algonauts layout that numpy reads.
-        String shapes = Python.run("import numpy as np, zipfile, io, sys\n"
-                + "z = zipfile.ZipFile(sys.argv[1])\n"
-                + "print(sorted((n, np.load(io.BytesIO(z.read(n))).shape) for n in z.namelist()))",
-                report.resolve("submission.zip").toString());
-        assertTrue(shapes.contains("('subj01/lh_pred_test.npy', (12, 120))") && shapes.contains("('subj02/rh_pred_test.npy', (12, 130))"),
-                shapes);
+        // The best run's submission unzips to the Algonauts layout: NPY files whose layout is numpy's (NpyRoundTripTest).
+        List<String> shapes = new java.util.ArrayList<>();
+        for (Map.Entry<String, Path> e : ZipFiles.extract(report.resolve("submission.zip"), dir.resolve("unzipped")).entrySet()) {
+            try (NpyReader r = NpyReader.open(new org.apache.hadoop.fs.Path(e.getValue().toString()), HadoopConf.create())) {
+                shapes.add(e.getKey() + " " + java.util.Arrays.toString(r.header().shape()));
+            }
+        }
+        assertTrue(shapes.contains("subj01/lh_pred_test.npy [12, 120]") && shapes.contains("subj02/rh_pred_test.npy [12, 130]"),
+                String.valueOf(shapes));
     }
 }

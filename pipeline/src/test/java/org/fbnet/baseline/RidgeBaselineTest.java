@@ -5,15 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.config.ConfigException;
 import org.fbnet.config.Settings;
-import org.fbnet.data.npy.NpyWriter;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.testing.Golden;
 import org.fbnet.testing.Python;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,37 +121,33 @@ class RidgeBaselineTest {
         }
     }
 
-    @Test
-    void matchesScikitLearnRidgeCvWithKFold(@TempDir java.nio.file.Path dir) throws Exception {
-        int n = 90, p = 7, v = 11;
-        float[][][] d = problem(3, n, p, v, 4.0);
-        RidgeModel m = new RidgeBaseline(new RidgeConfig(GRID, 5)).fit(d[0], d[1]);
-        Configuration conf = HadoopConf.create();
-        NpyWriter.write(new Path(dir.resolve("x.npy").toString()), conf, flatten(d[0]), n, p);
-        NpyWriter.write(new Path(dir.resolve("y.npy").toString()), conf, flatten(d[1]), n, v);
-        String out = Python.run("import numpy as np, sys\n"
-                + "from sklearn.linear_model import RidgeCV\n"
-                + "from sklearn.model_selection import KFold\n"
-                + "x = np.load(sys.argv[1] + '/x.npy').astype(np.float64); y = np.load(sys.argv[1] + '/y.npy').astype(np.float64)\n"
-                + "alphas = [0.01, 0.1, 1, 10, 100, 1000, 10000]\n"
-                + "m = RidgeCV(alphas=alphas, cv=KFold(5), scoring='neg_mean_squared_error').fit(x, y)\n"
-                + "from sklearn.model_selection import GridSearchCV\n"
-                + "from sklearn.linear_model import Ridge\n"
-                + "g = GridSearchCV(Ridge(), {'alpha': alphas}, cv=KFold(5), scoring='neg_mean_squared_error').fit(x, y)\n"
-                + "print(m.alpha_)\n"
-                + "print(' '.join(repr(-s) for s in g.cv_results_['mean_test_score']))\n"
-                + "print(' '.join(repr(c) for c in m.coef_.T.ravel()))\n"
-                + "print(' '.join(repr(c) for c in m.intercept_))\n", dir.toString());
-        String[] lines = out.trim().split("\n");
-        assertEquals(Double.parseDouble(lines[0]), m.alpha());
-        assertTrue(m.alpha() > GRID[0] && m.alpha() < GRID[GRID.length - 1], "the test data should put the optimum inside the grid");
-        double[] mse = parse(lines[1]);
-        for (int a = 0; a < GRID.length; a++) assertEquals(mse[a], m.cvMse()[a], 1e-7 * mse[a]);
-        double[] coef = parse(lines[2]), icpt = parse(lines[3]);
+    /** Against scikit-learn's RidgeCV with KFold and GridSearchCV's per-alpha CV error (golden_refs/ridge.py). */
+    private static void matchesScikitLearn(java.nio.file.Path refs) {
+        JsonNode e = Golden.json(refs.resolve("expected.json"));
+        int p = e.get("features").intValue(), v = e.get("vertices").intValue();
+        double[] grid = Golden.doubles(e.get("alphas"));
+        float[][] x = Golden.matrix(Golden.floats(e.get("x")), p), y = Golden.matrix(Golden.floats(e.get("y")), v);
+        RidgeModel m = new RidgeBaseline(new RidgeConfig(grid, e.get("folds").intValue())).fit(x, y);
+        assertEquals(e.get("alpha").doubleValue(), m.alpha());
+        assertTrue(m.alpha() > grid[0] && m.alpha() < grid[grid.length - 1], "the test data should put the optimum inside the grid");
+        double[] mse = Golden.doubles(e.get("cv_mse"));
+        for (int a = 0; a < grid.length; a++) assertEquals(mse[a], m.cvMse()[a], 1e-7 * mse[a], "CV MSE at alpha " + grid[a]);
+        double[] coef = Golden.doubles(e.get("coef")), icpt = Golden.doubles(e.get("intercept"));
         for (int k = 0; k < p; k++) {
-            for (int j = 0; j < v; j++) assertEquals(coef[k * v + j], m.weight(k, j), 1e-5 * (1 + Math.abs(coef[k * v + j])));
+            for (int j = 0; j < v; j++) assertEquals(coef[k * v + j], m.weight(k, j), 1e-5 * (1 + Math.abs(coef[k * v + j])), "w[" + k + "][" + j + "]");
         }
-        for (int j = 0; j < v; j++) assertEquals(icpt[j], m.intercept(j), 1e-4 * (1 + Math.abs(icpt[j])));
+        for (int j = 0; j < v; j++) assertEquals(icpt[j], m.intercept(j), 1e-4 * (1 + Math.abs(icpt[j])), "intercept " + j);
+    }
+
+    @Test
+    void matchesScikitLearnRidgeCvWithKFold() {
+        matchesScikitLearn(Golden.dir("ridge"));
+    }
+
+    @Test
+    @Tag(Python.TAG)
+    void matchesLiveScikitLearnRidgeCvWithKFold(@TempDir java.nio.file.Path dir) throws Exception {
+        matchesScikitLearn(Golden.live("ridge", dir));
     }
 
     @Test
@@ -194,18 +192,5 @@ class RidgeBaselineTest {
                 () -> RidgeConfig.from(Settings.defaults().with(RidgeConfig.ALPHAS, "1,-2")));
         assertTrue(e.getMessage().contains(RidgeConfig.ALPHAS), e.getMessage());
         assertThrows(ConfigException.class, () -> RidgeConfig.from(Settings.defaults().with(RidgeConfig.FOLDS, "1")));
-    }
-
-    private static float[] flatten(float[][] a) {
-        float[] f = new float[a.length * a[0].length];
-        for (int i = 0; i < a.length; i++) System.arraycopy(a[i], 0, f, i * a[0].length, a[0].length);
-        return f;
-    }
-
-    private static double[] parse(String line) {
-        String[] t = line.trim().split(" ");
-        double[] d = new double[t.length];
-        for (int i = 0; i < t.length; i++) d[i] = Double.parseDouble(t[i]);
-        return d;
     }
 }

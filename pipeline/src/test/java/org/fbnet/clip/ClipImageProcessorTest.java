@@ -4,92 +4,68 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fbnet.data.InputDataException;
 import org.fbnet.data.npy.NpyReader;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.testing.Golden;
 import org.fbnet.testing.Python;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ClipImageProcessorTest {
-    /**
-     * Pillow writes PNGs of every mode CLIP meets (RGB, grey, grey+alpha, RGBA, palette) with sharp edges,
-     * and computes pixel_values the way transformers' CLIPImageProcessor (PIL backend) does:
-     * convert("RGB"), shortest-edge size with int() truncation, Image.resize(BICUBIC), center_crop with
-     * its zero padding, float64 rescale then float32, float32 normalise, HWC to CHW.
-     */
-    private static final String REFERENCE = """
-            import sys, math, numpy as np
-            from PIL import Image
-            out = sys.argv[1]
-            rng = np.random.default_rng(7)
-            specs = [("a",80,60,"RGB"),("b",100,130,"RGB"),("c",64,64,"RGB"),("d",50,70,"L"),("e",320,240,"RGBA"),
-                     ("f",33,47,"LA"),("g",70,41,"P"),("h",17,12,"RGB"),("i",425,425,"RGB")]
-            sizes = [(224,224,224),(37,32,32),(20,24,26)]   # (shortest_edge, crop_h, crop_w)
-            mean = np.array([0.48145466,0.4578275,0.40821073], dtype=np.float32)
-            std = np.array([0.26862954,0.26130258,0.27577711], dtype=np.float32)
-            def center_crop(a, ch, cw):   # transformers.image_transforms.center_crop, channels last
-                h, w = a.shape[:2]
-                top = (h - ch) // 2; left = (w - cw) // 2
-                if top >= 0 and left >= 0 and top + ch <= h and left + cw <= w:
-                    return a[top:top+ch, left:left+cw]
-                nh, nw = max(ch, h), max(cw, w)
-                n = np.zeros((nh, nw, a.shape[2]), dtype=a.dtype)
-                tp = math.ceil((nh - h) / 2); lp = math.ceil((nw - w) / 2)
-                n[tp:tp+h, lp:lp+w] = a
-                top += tp; left += lp
-                return n[max(0, top):min(nh, top+ch), max(0, left):min(nw, left+cw)]
-            for name, w, h, mode in specs:
-                small = rng.integers(0, 256, (max(2, h // 7), max(2, w // 7), 4), dtype=np.uint8)
-                blocks = np.array(Image.fromarray(small, "RGBA").resize((w, h), Image.NEAREST))
-                noise = rng.integers(-40, 41, blocks.shape)
-                arr = np.clip(blocks.astype(int) + noise, 0, 255).astype(np.uint8)
-                img = Image.fromarray(arr, "RGBA")
-                img = img.convert("RGB").quantize(50) if mode == "P" else img.convert(mode)
-                img.save(f"{out}/{name}.png")
-                im = Image.open(f"{out}/{name}.png")
-                assert im.mode == mode, (im.mode, mode)
-                im = im.convert("RGB")
-                for se, ch, cw in sizes:
-                    W, H = im.size
-                    short, long = (W, H) if W <= H else (H, W)
-                    nl = int(se * long / short)
-                    nh, nw = (nl, se) if W <= H else (se, nl)
-                    r = np.array(im.resize((nw, nh), resample=Image.BICUBIC, reducing_gap=None))
-                    c = center_crop(r, ch, cw)
-                    x = (c.astype(np.float64) * (1 / 255)).astype(np.float32)
-                    x = (x - mean) / std
-                    np.save(f"{out}/{name}_{se}_{ch}_{cw}.npy", np.ascontiguousarray(x.transpose(2, 0, 1)).astype("<f4"))
-            """;
+    /** float32 values as the little-endian bytes numpy hashes. */
+    private static byte[] littleEndian(float[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) b.putFloat(f);
+        return b.array();
+    }
 
-    @Test
-    void pixelValuesAreBitExactWithPillowForEveryModeAndSize(@TempDir Path dir) throws Exception {
-        Python.run(REFERENCE, dir.toString());
+    /**
+     * Against transformers' CLIPImageProcessor (PIL backend) on Pillow-written PNGs of every mode CLIP meets:
+     * golden_refs/clip_preprocess.py. Bit for bit: the digest of each float32 array, and every element when
+     * the live run wrote the arrays too.
+     */
+    private static void bitExactWithPillow(Path refs) throws Exception {
         int checked = 0;
-        for (String name : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i")) {
-            byte[] png = Files.readAllBytes(dir.resolve(name + ".png"));
-            for (int[] s : new int[][] {{224, 224, 224}, {37, 32, 32}, {20, 24, 26}}) {
-                ClipProcessorConfig cfg = new ClipProcessorConfig(true, true, s[0], 0, 0, true, s[1], s[2], true, 1.0 / 255, true,
-                        ClipProcessorConfig.OPENAI_CLIP_MEAN, ClipProcessorConfig.OPENAI_CLIP_STD);
-                ClipImageProcessor p = new ClipImageProcessor(cfg);
-                float[] got = new float[3 * s[1] * s[2]];
-                p.process(png, name, got, 0);
-                String ref = name + "_" + s[0] + "_" + s[1] + "_" + s[2] + ".npy";
-                float[] want = NpyReader.readAllFloats(new org.apache.hadoop.fs.Path(dir.resolve(ref).toString()), HadoopConf.create());
+        for (JsonNode c : Golden.json(refs.resolve("cases.json")).get("cases")) {
+            String ref = c.get("name").textValue();
+            int se = c.get("shortest_edge").intValue(), ch = c.get("crop_height").intValue(), cw = c.get("crop_width").intValue();
+            byte[] png = Files.readAllBytes(refs.resolve(c.get("image").textValue()));
+            ClipProcessorConfig cfg = new ClipProcessorConfig(true, true, se, 0, 0, true, ch, cw, true, 1.0 / 255, true,
+                    ClipProcessorConfig.OPENAI_CLIP_MEAN, ClipProcessorConfig.OPENAI_CLIP_STD);
+            float[] got = new float[3 * ch * cw];
+            new ClipImageProcessor(cfg).process(png, ref, got, 0);
+            Path full = refs.resolve(ref + ".npy");
+            if (Files.exists(full)) {
+                float[] want = NpyReader.readAllFloats(new org.apache.hadoop.fs.Path(full.toString()), HadoopConf.create());
                 assertEquals(want.length, got.length, ref);
                 for (int i = 0; i < want.length; i++) {
                     if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
-                        throw new AssertionError(ref + ": element " + i + " (channel " + i / (s[1] * s[2]) + ") is " + got[i]
+                        throw new AssertionError(ref + ": element " + i + " (channel " + i / (ch * cw) + ") is " + got[i]
                                 + ", Pillow pipeline gives " + want[i]);
                     }
                 }
-                checked++;
             }
+            assertEquals(c.get("sha256").textValue(), Golden.sha256(littleEndian(got)), ref + ": differs from the Pillow pipeline");
+            checked++;
         }
         assertEquals(27, checked);
+    }
+
+    @Test
+    void pixelValuesAreBitExactWithPillowForEveryModeAndSize() throws Exception {
+        bitExactWithPillow(Golden.dir("clip-preprocess"));
+    }
+
+    @Test
+    @Tag(Python.TAG)
+    void pixelValuesAreBitExactWithLivePillow(@TempDir Path dir) throws Exception {
+        bitExactWithPillow(Golden.live("clip-preprocess", dir));
     }
 
     @Test

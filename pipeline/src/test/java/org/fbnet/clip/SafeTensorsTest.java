@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +15,9 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.testing.Golden;
 import org.fbnet.testing.Python;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,47 +25,29 @@ class SafeTensorsTest {
     private static final Configuration CONF = HadoopConf.create();
     private static final ClipVisionConfig TINY = new ClipVisionConfig(16, 32, 2, 2, 3, 16, 8, 1e-5, "quick_gelu", 8);
 
-    /** numpy writes a CLIPModel-like file: a text tower, I64 position_ids, 0-d logit_scale, and F16/BF16 tensors. */
-    private static final String NUMPY_WRITER = """
-            import sys, json, struct, numpy as np
-            out = sys.argv[1]
-            rng = np.random.default_rng(3)
-            vals = rng.standard_normal(6).astype(np.float32) * 3
-            f16 = vals.astype(np.float16)
-            bf16 = (vals.view(np.uint32) >> 16).astype(np.uint16)   # truncation: exactly representable bf16
-            tensors = [("text_model.embeddings.token_embedding.weight", "F32", [2, 3], vals.astype("<f4").tobytes()),
-                       ("vision_model.embeddings.position_ids", "I64", [1, 5], np.arange(5, dtype="<i8").tobytes()),
-                       ("logit_scale", "F32", [], np.array(2.6592, dtype="<f4").tobytes()),
-                       ("half", "F16", [6], f16.astype("<f2").tobytes()),
-                       ("brain", "BF16", [2, 3], bf16.astype("<u2").tobytes())]
-            header, off = {"__metadata__": {"format": "pt"}}, 0
-            for name, dt, shape, b in reversed(tensors):   # key order must not matter
-                header[name] = {"dtype": dt, "shape": shape, "data_offsets": [off, off + len(b)]}
-                off += len(b)
-            h = json.dumps(header).encode()
-            h += b" " * (-len(h) % 8)
-            with open(out, "wb") as f:
-                f.write(struct.pack("<Q", len(h))); f.write(h)
-                for name, dt, shape, b in reversed(tensors): f.write(b)
-            print(" ".join(repr(float(x)) for x in f16.astype(np.float32)))
-            print(" ".join(repr(float(x)) for x in (bf16.astype(np.uint32) << 16).view(np.float32)))
-            """;
-
-    @Test
-    void readsF32F16Bf16AndI64AsNumpyWroteThem(@TempDir java.nio.file.Path dir) throws Exception {
-        Path file = new Path(dir.resolve("m.safetensors").toString());
-        String[] lines = Python.run(NUMPY_WRITER, file.toString()).trim().split("\n");
-        SafeTensors st = SafeTensors.open(file, CONF);
+    /** A CLIPModel-like file numpy wrote (golden_refs/safetensors_file.py): text tower, I64, 0-d, F16 and BF16 tensors. */
+    private static void readsWhatNumpyWrote(java.nio.file.Path refs) throws Exception {
+        JsonNode expected = Golden.json(refs.resolve("expected.json"));
+        SafeTensors st = SafeTensors.open(new Path(refs.resolve("m.safetensors").toString()), CONF);
         assertEquals(Map.of("format", "pt"), st.metadata());
         assertArrayEquals(new long[0], st.tensor("logit_scale").shape());
         assertEquals(2.6592f, st.readFloats("logit_scale")[0]);
         assertArrayEquals(new long[] {0, 1, 2, 3, 4}, st.readLongs("vision_model.embeddings.position_ids"));
-        float[] half = st.readFloats("half"), brain = st.readFloats("brain");
-        String[] h = lines[0].split(" "), b = lines[1].split(" ");
-        for (int i = 0; i < 6; i++) {
-            assertEquals(Float.parseFloat(h[i]), half[i], 0f, "F16 element " + i);
-            assertEquals(Float.parseFloat(b[i]), brain[i], 0f, "BF16 element " + i);
-        }
+        assertArrayEquals(new long[] {2, 3}, st.tensor("text_model.embeddings.token_embedding.weight").shape());
+        assertArrayEquals(Golden.floats(expected.get("token_embedding")), st.readFloats("text_model.embeddings.token_embedding.weight"));
+        assertArrayEquals(Golden.floats(expected.get("half")), st.readFloats("half"), "F16");
+        assertArrayEquals(Golden.floats(expected.get("brain")), st.readFloats("brain"), "BF16");
+    }
+
+    @Test
+    void readsF32F16Bf16AndI64AsNumpyWroteThem() throws Exception {
+        readsWhatNumpyWrote(Golden.dir("safetensors"));
+    }
+
+    @Test
+    @Tag(Python.TAG)
+    void readsWhatLiveNumpyWrites(@TempDir java.nio.file.Path dir) throws Exception {
+        readsWhatNumpyWrote(Golden.live("safetensors", dir));
     }
 
     @Test

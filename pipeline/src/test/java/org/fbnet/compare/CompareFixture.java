@@ -29,17 +29,31 @@ public final class CompareFixture {
     final float[][][][] x, lh, rh;
     /** Per subject: lh and rh fMRI PCA. */
     final PcaModel[][] pca;
-    private final long seedOf;
+    /** Identifies the content, for the fingerprints of what the fixture publishes. */
+    private final int contentHash;
 
     public CompareFixture(List<String> subjects, int nTrain, int nTest, long seed) {
+        this(subjects, generated(subjects.size(), nTrain, nTest, seed));
+    }
+
+    /** Given latents, lh and rh responses as {x, lh, rh}, each [subject][split][row][...] (P, LH, RH columns). */
+    CompareFixture(List<String> subjects, float[][][][][] xLhRh) {
         this.subjects = subjects;
-        this.seedOf = seed;
-        Random r = new Random(seed);
-        x = new float[subjects.size()][2][][];
-        lh = new float[subjects.size()][2][][];
-        rh = new float[subjects.size()][2][][];
+        x = xLhRh[0];
+        lh = xLhRh[1];
+        rh = xLhRh[2];
+        contentHash = java.util.Arrays.deepHashCode(xLhRh);
         pca = new PcaModel[subjects.size()][2];
         for (int s = 0; s < subjects.size(); s++) {
+            pca[s][0] = new RandomizedPca(PcaConfig.of(LATENT)).fit(lh[s][0], subjects.get(s) + " lh");
+            pca[s][1] = new RandomizedPca(PcaConfig.of(LATENT)).fit(rh[s][0], subjects.get(s) + " rh");
+        }
+    }
+
+    private static float[][][][][] generated(int subjects, int nTrain, int nTest, long seed) {
+        Random r = new Random(seed);
+        float[][][][] x = new float[subjects][2][][], lh = new float[subjects][2][][], rh = new float[subjects][2][][];
+        for (int s = 0; s < subjects; s++) {
             double[][] wl = weights(r, LH), wr = weights(r, RH);
             for (int split = 0; split < 2; split++) {
                 int n = split == 0 ? nTrain : nTest;
@@ -52,9 +66,8 @@ public final class CompareFixture {
                     fill(r, x[s][split][i], wr, rh[s][split][i]);
                 }
             }
-            pca[s][0] = new RandomizedPca(PcaConfig.of(LATENT)).fit(lh[s][0], subjects.get(s) + " lh");
-            pca[s][1] = new RandomizedPca(PcaConfig.of(LATENT)).fit(rh[s][0], subjects.get(s) + " rh");
         }
+        return new float[][][][][] {x, lh, rh};
     }
 
     /** Row {@code i} of split {@code split} (0 train, 1 test) of subject number {@code s}: image latent, lh and rh responses. */
@@ -126,7 +139,7 @@ public final class CompareFixture {
             for (int s = 0; s < subjects.size(); s++) {
                 String subj = subjects.get(s);
                 int si = s;
-                String fp = subj + "/" + seedOf + "/" + testTruth + "/" + dropTrainRow;
+                String fp = subj + "/" + contentHash + "/" + testTruth + "/" + dropTrainRow;
                 Version f = Published.dataset(spark, root, DataRoot.FMRI, subj, Datasets.FMRI, only(fmri, subj), "fmri:" + fp, List.of());
                 Version p = Published.publish(root, DataRoot.fmriPca(subj), "fmri-pca", "pca:" + fp, List.of(), dir -> {
                     for (int h = 0; h < 2; h++) {

@@ -1,10 +1,12 @@
 package org.fbnet.compare;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,16 +16,19 @@ import org.apache.hadoop.fs.Path;
 import org.fbnet.baseline.RidgeConfig;
 import org.fbnet.config.ConfigException;
 import org.fbnet.config.Settings;
-import org.fbnet.data.npy.NpyWriter;
+import org.fbnet.data.Hemisphere;
+import org.fbnet.data.npy.NpyReader;
 import org.fbnet.eval.EpochRecord;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
-import org.fbnet.data.Hemisphere;
 import org.fbnet.subject.Subject;
+import org.fbnet.testing.Golden;
 import org.fbnet.testing.Python;
 import org.fbnet.testing.StageRunner;
 import org.fbnet.testing.SparkTestBase;
+import org.fbnet.testing.ZipFiles;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,18 +68,32 @@ class ComparisonTest extends SparkTestBase {
         return c.lastOutcome();
     }
 
-    private static float[] flat(float[][] a) {
-        float[] f = new float[a.length * a[0].length];
-        for (int i = 0; i < a.length; i++) System.arraycopy(a[i], 0, f, i * a[0].length, a[0].length);
-        return f;
+    private static final List<String> SUBJECTS = List.of("subj01", "subj03");
+
+    /** The fixture of the reference: latents and responses golden_refs/compare.py generated. */
+    private static CompareFixture fixture(java.nio.file.Path refs, Configuration conf) throws Exception {
+        float[][][][][] xLhRh = new float[3][SUBJECTS.size()][2][][];
+        String[] what = {"x", "lh", "rh"};
+        int[] cols = {CompareFixture.P, CompareFixture.LH, CompareFixture.RH};
+        for (int s = 0; s < SUBJECTS.size(); s++) {
+            for (int split = 0; split < 2; split++) {
+                for (int w = 0; w < 3; w++) {
+                    String f = SUBJECTS.get(s) + "_" + (split == 0 ? "train" : "test") + "_" + what[w] + ".npy";
+                    xLhRh[w][s][split] = Golden.matrix(NpyReader.readAllFloats(new Path(refs.resolve(f).toString()), conf), cols[w]);
+                }
+            }
+        }
+        return new CompareFixture(SUBJECTS, xLhRh);
     }
 
-    @Test
-    void ridgeScoresMatchScikitLearnAndTheBestRunsSubmissionIsPublished(@TempDir java.nio.file.Path tmp) throws Exception {
+    /**
+     * A comparison of ridge and a stand-in variant on the reference's fixture: the ridge row's validation and
+     * test r and scores and its submission (the best run's) against scikit-learn's RidgeCV scored by numpy.
+     */
+    private static Comparison.Outcome ridgeMatchesScikitLearn(java.nio.file.Path refs, java.nio.file.Path tmp) throws Exception {
         Configuration conf = HadoopConf.create();
         DataRoot root = DataRoot.of(tmp.resolve("root").toString(), conf);
-        CompareFixture fx = new CompareFixture(List.of("subj01", "subj03"), 60, 7, 5);
-        fx.write(spark, root, true);
+        fixture(refs, conf).write(spark, root, true);
         CompareConfig config = new CompareConfig(List.of("ridge", "mean"), List.of(0L, 1L), List.of(), "cmp", 0.1,
                 new RidgeConfig(GRID, 3));
         Map<String, Variant> available = new LinkedHashMap<>();
@@ -88,51 +107,26 @@ class ComparisonTest extends SparkTestBase {
         assertEquals(List.of("-", "0", "1", "mean"), rows.stream().map(ComparisonTable.Row::seed).toList());
         assertEquals(0.0, rows.get(1).valR(), 1e-9, "a constant prediction has r = 0 everywhere");
 
-        // Independent check of the ridge row: scikit-learn RidgeCV on the same rows, scored with numpy.
-        Path raw = new Path(tmp.resolve("raw").toString());
-        for (int s = 0; s < 2; s++) {
-            for (int split = 0; split < 2; split++) {
-                String base = fx.subjects.get(s) + "_" + split;
-                NpyWriter.write(new Path(raw, base + "_x.npy"), conf, flat(fx.x[s][split]), fx.x[s][split].length, CompareFixture.P);
-                NpyWriter.write(new Path(raw, base + "_lh.npy"), conf, flat(fx.lh[s][split]), fx.lh[s][split].length, CompareFixture.LH);
-                NpyWriter.write(new Path(raw, base + "_rh.npy"), conf, flat(fx.rh[s][split]), fx.rh[s][split].length, CompareFixture.RH);
+        JsonNode e = Golden.json(refs.resolve("expected.json"));
+        ComparisonTable.Row ridge = rows.get(0);
+        assertEquals(e.get("val_r").doubleValue(), ridge.valR(), 1e-4, "validation r");
+        assertEquals(e.get("test_r").doubleValue(), ridge.testR(), 1e-4, "test r");
+        double val = e.get("val_score").doubleValue(), test = e.get("test_score").doubleValue();
+        assertEquals(val, ridge.valScore(), 1e-3 * Math.max(1, val), "validation score");
+        assertEquals(test, ridge.testScore(), 1e-3 * Math.max(1, test), "test score");
+
+        java.nio.file.Path report = java.nio.file.Path.of(out.report().toUri().getPath());
+        JsonNode predictions = e.get("predictions");
+        Map<String, java.nio.file.Path> zip = ZipFiles.extract(report.resolve("submission.zip"), tmp.resolve("unzipped"));
+        for (Map.Entry<String, java.nio.file.Path> en : zip.entrySet()) {
+            Path f = new Path(en.getValue().toString());
+            try (NpyReader r = NpyReader.open(f, conf)) {
+                assertEquals("FLOAT32", r.header().dtype().name(), en.getKey());
             }
+            assertArrayEquals(Golden.doubles(predictions.get(en.getKey())), toDouble(NpyReader.readAllFloats(f, conf)), 1e-3, en.getKey());
         }
-        String py = Python.run(String.join("\n",
-                "import sys, numpy as np, pandas as pd, zipfile, io",
-                "from sklearn.linear_model import RidgeCV",
-                "from sklearn.model_selection import KFold",
-                "raw, rep = sys.argv[1], sys.argv[2]",
-                "def nc(v):",
-                "    c = np.array([0.0 if j == 1 else 0.2 + 0.05 * j for j in range(v)], dtype=np.float32).astype(np.float64)",
-                "    c[c == 0] = 1e-14; return c",
-                "def score(p, m):",
-                "    r = np.array([np.corrcoef(p[:, j], m[:, j])[0, 1] for j in range(m.shape[1])])",
-                "    return r, np.minimum(100, 100 * np.maximum(r, 0) ** 2 / nc(m.shape[1]))",
-                "R = {'val': [], 'test': []}; S = {'val': [], 'test': []}; preds = {}",
-                "for s in ['subj01', 'subj03']:",
-                "    x = np.load(f'{raw}/{s}_0_x.npy').astype(np.float64); xt = np.load(f'{raw}/{s}_1_x.npy').astype(np.float64)",
-                "    nval = 6  # round(60 * 0.1): the first rows are validation",
-                "    for h in ['lh', 'rh']:",
-                "        y = np.load(f'{raw}/{s}_0_{h}.npy').astype(np.float64); yt = np.load(f'{raw}/{s}_1_{h}.npy').astype(np.float64)",
-                "        m = RidgeCV(alphas=[0.1, 1, 10, 100, 1000], cv=KFold(3), scoring='neg_mean_squared_error').fit(x[nval:], y[nval:])",
-                "        for split, xs, ys in [('val', x[:nval], y[:nval]), ('test', xt, yt)]:",
-                "            r, sc = score(m.predict(xs), ys); R[split].append(r); S[split].append(sc)",
-                "        preds[s, h] = m.predict(xt)",
-                "t = pd.read_csv(rep + '/comparison.csv', keep_default_na=False)",
-                "row = t[t.variant == 'ridge'].iloc[0]",
-                "for split in ['val', 'test']:",
-                "    r = np.concatenate(R[split]); sc = np.concatenate(S[split])",
-                "    assert abs(row[split + '_r'] - r.mean()) < 1e-4, (split, row[split + '_r'], r.mean())",
-                "    assert abs(row[split + '_score'] - sc.mean()) < 1e-3 * max(1, sc.mean()), (split, row[split + '_score'], sc.mean())",
-                "z = zipfile.ZipFile(rep + '/submission.zip')",
-                "assert sorted(z.namelist()) == ['subj01/lh_pred_test.npy', 'subj01/rh_pred_test.npy', 'subj03/lh_pred_test.npy', 'subj03/rh_pred_test.npy'], z.namelist()",
-                "for (s, h), p in preds.items():",
-                "    a = np.load(io.BytesIO(z.read(f'{s}/{h}_pred_test.npy')))",
-                "    assert a.dtype == np.float32 and a.shape == p.shape, (a.dtype, a.shape)",
-                "    assert np.abs(a - p).max() < 1e-3, np.abs(a - p).max()",
-                "print('ok', row['val_score'], row['test_score'])"), raw.toString(), out.report().toUri().getPath());
-        assertTrue(py.startsWith("ok"), py);
+        assertEquals(List.of("subj01/lh_pred_test.npy", "subj01/rh_pred_test.npy", "subj03/lh_pred_test.npy", "subj03/rh_pred_test.npy"),
+                List.copyOf(zip.keySet()));
 
         Manifest m = Manifest.read(out.report(), conf);
         assertEquals(Comparison.KIND, m.kind());
@@ -142,8 +136,34 @@ class ComparisonTest extends SparkTestBase {
                 "runs/mean-seed1/validation_scores.csv", "runs/ridge/test_scores.json", "runs/mean-seed0/submission/subj03/rh_pred_test.npy")) {
             assertTrue(fs.exists(new Path(out.report(), f)), f);
         }
-        String md = new String(Files.readAllBytes(java.nio.file.Path.of(out.report().toUri().getPath(), "comparison.md")));
+        String md = new String(Files.readAllBytes(report.resolve("comparison.md")));
         assertTrue(md.startsWith("| model | seed |") && md.contains("| ridge | - |"), md);
+        return out;
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    @Test
+    void ridgeScoresMatchScikitLearnAndTheBestRunsSubmissionIsPublished(@TempDir java.nio.file.Path tmp) throws Exception {
+        ridgeMatchesScikitLearn(Golden.dir("compare"), tmp);
+    }
+
+    @Test
+    @Tag(Python.TAG)
+    void ridgeScoresMatchLiveScikitLearnAndPythonReadsTheReport(@TempDir java.nio.file.Path tmp) throws Exception {
+        Comparison.Outcome out = ridgeMatchesScikitLearn(Golden.live("compare", tmp.resolve("live")), tmp);
+        String py = Python.run(String.join("\n",
+                "import sys, zipfile, io, numpy as np, pandas as pd",
+                "rep = sys.argv[1]",
+                "t = pd.read_csv(rep + '/comparison.csv', keep_default_na=False)",
+                "z = zipfile.ZipFile(rep + '/submission.zip')",
+                "print(list(t.variant), sorted((n, np.load(io.BytesIO(z.read(n))).shape) for n in z.namelist()))"),
+                out.report().toUri().getPath());
+        assertTrue(py.startsWith("['ridge', 'mean', 'mean', 'mean'] [('subj01/lh_pred_test.npy', (7, 12))"), py);
     }
 
     @Test
@@ -157,10 +177,14 @@ class ComparisonTest extends SparkTestBase {
         assertNull(r.testR());
         assertNull(r.testScore());
         assertTrue(r.valScore() > 0, "ridge on a linear fixture predicts validation rows");
-        String py = Python.run("import sys, zipfile, io, numpy as np\n"
-                + "z = zipfile.ZipFile(sys.argv[1] + '/submission.zip')\n"
-                + "print(sorted(z.namelist()), np.load(io.BytesIO(z.read('subj02/lh_pred_test.npy'))).shape)", out.report().toUri().getPath());
-        assertEquals("['subj02/lh_pred_test.npy', 'subj02/rh_pred_test.npy'] (5, 12)", py.trim());
+        Map<String, java.nio.file.Path> zip = ZipFiles.extract(java.nio.file.Path.of(out.report().toUri().getPath(), "submission.zip"), tmp.resolve("unzipped"));
+        for (Map.Entry<String, java.nio.file.Path> en : zip.entrySet()) {
+            try (NpyReader rd = NpyReader.open(new Path(en.getValue().toString()), conf)) {
+                long[] want = {5, en.getKey().contains("/lh_") ? CompareFixture.LH : CompareFixture.RH};
+                assertArrayEquals(want, rd.header().shape(), en.getKey());
+            }
+        }
+        assertEquals(List.of("subj02/lh_pred_test.npy", "subj02/rh_pred_test.npy"), List.copyOf(zip.keySet()));
     }
 
     @Test

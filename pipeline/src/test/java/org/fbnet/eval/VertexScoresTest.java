@@ -1,33 +1,33 @@
 package org.fbnet.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Random;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.fbnet.testing.Golden;
 import org.fbnet.testing.Python;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VertexScoresTest {
+    /** Against numpy.corrcoef per column (golden_refs/vertex_scores.py). */
+    private static void pearsonMatchesNumpy(java.nio.file.Path refs) {
+        JsonNode e = Golden.json(refs.resolve("expected.json"));
+        int v = e.get("vertices").intValue();
+        float[][] p = Golden.matrix(Golden.floats(e.get("predictions")), v), m = Golden.matrix(Golden.floats(e.get("measured")), v);
+        assertArrayEquals(Golden.doubles(e.get("r")), VertexScores.pearson(p, m), 1e-6);
+    }
+
     @Test
-    void pearsonMatchesNumpyCorrcoef() throws Exception {
-        Random rnd = new Random(3);
-        int n = 40, v = 5;
-        float[][] p = new float[n][v], m = new float[n][v];
-        StringBuilder ps = new StringBuilder(), ms = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < v; j++) {
-                m[i][j] = (float) rnd.nextGaussian();
-                p[i][j] = (float) (0.3 * j * m[i][j] + rnd.nextGaussian());
-                ps.append(p[i][j]).append(j + 1 < v ? "," : ";");
-                ms.append(m[i][j]).append(j + 1 < v ? "," : ";");
-            }
-        }
-        String out = Python.run("import numpy as np,sys\n"
-                + "P=np.array([[float(x) for x in r.split(',')] for r in sys.argv[1].strip(';').split(';')])\n"
-                + "M=np.array([[float(x) for x in r.split(',')] for r in sys.argv[2].strip(';').split(';')])\n"
-                + "print(' '.join(repr(np.corrcoef(P[:,j],M[:,j])[0,1]) for j in range(P.shape[1])))", ps.toString(), ms.toString());
-        String[] ref = out.trim().split(" ");
-        double[] r = VertexScores.pearson(p, m);
-        for (int j = 0; j < v; j++) assertEquals(Double.parseDouble(ref[j]), r[j], 1e-6);
+    void pearsonMatchesNumpyCorrcoef() {
+        pearsonMatchesNumpy(Golden.dir("vertex-scores"));
+    }
+
+    @Test
+    @Tag(Python.TAG)
+    void pearsonMatchesLiveNumpyCorrcoef(@TempDir java.nio.file.Path dir) throws Exception {
+        pearsonMatchesNumpy(Golden.live("vertex-scores", dir));
     }
 
     @Test

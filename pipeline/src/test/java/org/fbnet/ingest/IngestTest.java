@@ -27,7 +27,7 @@ import org.fbnet.stage.Pipeline;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.testing.StageRunner;
 import org.fbnet.testing.AlgonautsFixture;
-import org.fbnet.testing.Python;
+import org.fbnet.testing.Golden;
 import org.fbnet.testing.SparkTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -242,9 +242,9 @@ class IngestTest extends SparkTestBase {
 
     @Test
     void unsupportedNpyIsNamed() throws Exception {
-        assertRejected(f -> run(() -> Python.run("import numpy as np,sys\n"
-                        + "np.save(sys.argv[1], np.ones((4,5), dtype='>f4'))",
-                f.file(2, "training_split/training_fmri/lh_training_fmri.npy").toString())),
+        // numpy's np.save of np.ones((4, 5), dtype='>f4'): golden_refs/npy_files.py
+        assertRejected(f -> run(() -> Files.copy(Golden.dir("npy").resolve("bigendian_4x5.npy"),
+                f.file(2, "training_split/training_fmri/lh_training_fmri.npy"), java.nio.file.StandardCopyOption.REPLACE_EXISTING)),
                 "lh_training_fmri.npy", "big-endian");
     }
 

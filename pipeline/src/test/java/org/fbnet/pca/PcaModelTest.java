@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.Path;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.testing.Python;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,11 +73,43 @@ class PcaModelTest {
         assertArrayEquals(z[123], MODEL.sampleNoise(7L, 200)[123]);
     }
 
-    @Test
-    void saveWritesArraysNumpyReadsAndLoadRestoresTheModel() throws Exception {
-        Configuration conf = HadoopConf.create();
+    private Path saved() throws IOException {
         Path dir = new Path(tmp.toUri().toString(), "pca/fmri/subj01/lh");
-        MODEL.save(dir, conf, Map.of("data", "fmri/subject=subj01", "rows", X.length));
+        MODEL.save(dir, HadoopConf.create(), Map.of("data", "fmri/subject=subj01", "rows", X.length));
+        return dir;
+    }
+
+    /** Numpy's layout is NpyWriter's (NpyRoundTripTest holds it to numpy's bytes): here the arrays' shapes and types. */
+    @Test
+    void saveWritesTheArraysAndManifestAndLoadRestoresTheModel() throws Exception {
+        Configuration conf = HadoopConf.create();
+        Path dir = saved();
+        String[][] files = {{"components.npy", "FLOAT32", "6", "40"}, {"mean.npy", "FLOAT32", "40"}, {"eigenvalues.npy", "FLOAT64", "6"},
+                {"explained_variance_ratio.npy", "FLOAT64", "6"}};
+        for (String[] f : files) {
+            try (org.fbnet.data.npy.NpyReader r = org.fbnet.data.npy.NpyReader.open(new Path(dir, f[0]), conf)) {
+                assertEquals(f[1], r.header().dtype().name(), f[0]);
+                assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(f, 2, f.length)), java.util.Arrays.toString(r.header().shape()), f[0]);
+            }
+        }
+        Manifest man = Manifest.read(dir, conf);
+        assertEquals("pca-model", man.kind());
+        assertEquals(1, man.formatVersion());
+
+        PcaModel back = PcaModel.load(dir, conf);
+        assertEquals(MODEL.fitId(), back.fitId());
+        assertArrayEquals(MODEL.eigenvalues(), back.eigenvalues(), 0.0);
+        assertArrayEquals(MODEL.mean(), back.mean(), 0f);
+        assertArrayEquals(MODEL.explainedVarianceRatio(), back.explainedVarianceRatio(), 1e-15);
+        for (int c = 0; c < 6; c++) assertArrayEquals(MODEL.component(c), back.component(c), 0f);
+        assertArrayEquals(MODEL.transform(X[4]), back.transform(X[4]), 0f);
+        assertEquals(MODEL.config().describe(), back.config().describe());
+    }
+
+    @Test
+    @Tag(Python.TAG)
+    void liveNumpyReadsTheSavedArrays() throws Exception {
+        saved();
         String out = Python.run("import numpy as np, json, sys\n"
                 + "d = sys.argv[1]\n"
                 + "c = np.load(d + '/components.npy'); m = np.load(d + '/mean.npy'); e = np.load(d + '/eigenvalues.npy')\n"
@@ -92,14 +125,6 @@ class PcaModelTest {
         String[] vals = lines[2].split(" ");
         assertEquals(MODEL.eigenvalues()[0], Double.parseDouble(vals[0]), 0.0);
         assertEquals(MODEL.mean()[3], Double.parseDouble(vals[1]), 0.0);
-
-        PcaModel back = PcaModel.load(dir, conf);
-        assertEquals(MODEL.fitId(), back.fitId());
-        assertArrayEquals(MODEL.eigenvalues(), back.eigenvalues(), 0.0);
-        assertArrayEquals(MODEL.explainedVarianceRatio(), back.explainedVarianceRatio(), 1e-15);
-        for (int c = 0; c < 6; c++) assertArrayEquals(MODEL.component(c), back.component(c), 0f);
-        assertArrayEquals(MODEL.transform(X[4]), back.transform(X[4]), 0f);
-        assertEquals(MODEL.config().describe(), back.config().describe());
     }
 
     /** The input of the golden model in test resources (written by format version 1). */

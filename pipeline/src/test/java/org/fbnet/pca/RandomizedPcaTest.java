@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,10 +13,12 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.fbnet.data.InputDataException;
-import org.fbnet.data.npy.NpyWriter;
+import org.fbnet.data.npy.NpyReader;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.testing.Golden;
 import org.fbnet.testing.Python;
 import org.fbnet.testing.SparkTestBase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,30 +68,35 @@ class RandomizedPcaTest extends SparkTestBase {
         }
     }
 
-    @Test
-    void matchesScikitLearnOnTheSameMatrix() throws Exception {
-        Path file = tmp.resolve("x.npy");
-        float[] flat = new float[N * D];
-        for (int i = 0; i < N; i++) System.arraycopy(X[i], 0, flat, i * D, D);
-        NpyWriter.write(new org.apache.hadoop.fs.Path(file.toUri()), HadoopConf.create(), flat, N, D);
-        String out = Python.run("import numpy as np, sys\n"
-                + "from sklearn.decomposition import PCA\n"
-                + "x = np.load(sys.argv[1]).astype(np.float64)\n"
-                + "p = PCA(n_components=int(sys.argv[2]), svd_solver='full').fit(x)\n"
-                + "print(' '.join(repr(v) for v in p.explained_variance_))\n"
-                + "print(' '.join(repr(v) for v in p.explained_variance_ratio_))\n"
-                + "print(' '.join(repr(v) for v in p.components_.ravel()))\n", file.toString(), String.valueOf(K));
-        String[] lines = out.trim().split("\n");
-        double[] var = parse(lines[0]), ratio = parse(lines[1]), comps = parse(lines[2]);
-        PcaModel m = new RandomizedPca(config()).fit(X, "test");
-        for (int c = 0; c < K; c++) {
+    /** Against scikit-learn's exact PCA of a matrix with a geometric spectrum (golden_refs/pca.py). */
+    private static void matchesScikitLearn(Path refs) throws Exception {
+        JsonNode e = Golden.json(refs.resolve("expected.json"));
+        int k = e.get("components").intValue();
+        float[] flat = NpyReader.readAllFloats(new org.apache.hadoop.fs.Path(refs.resolve("x.npy").toString()), HadoopConf.create());
+        double[] var = Golden.doubles(e.get("explained_variance")), ratio = Golden.doubles(e.get("explained_variance_ratio"));
+        double[] comps = Golden.doubles(e.get("components_")), mean = Golden.doubles(e.get("mean"));
+        int d = mean.length;
+        PcaModel m = new RandomizedPca(PcaConfig.of(k).withLocalMaxValues(0)).fit(Golden.matrix(flat, d), "sklearn");
+        for (int j = 0; j < d; j++) assertEquals(mean[j], m.mean()[j], 1e-5 * (1 + Math.abs(mean[j])), "mean_[" + j + "]");
+        for (int c = 0; c < k; c++) {
             assertEquals(var[c], m.eigenvalues()[c], 1e-4 * var[c], "explained_variance_[" + c + "]");
             assertEquals(ratio[c], m.explainedVarianceRatio()[c], 1e-4 * ratio[c], "explained_variance_ratio_[" + c + "]");
             float[] v = m.component(c);
             double dot = 0;
-            for (int j = 0; j < D; j++) dot += v[j] * comps[c * D + j];
+            for (int j = 0; j < d; j++) dot += v[j] * comps[c * d + j];
             assertEquals(1.0, Math.abs(dot), 1e-4, "components_[" + c + "] up to sign");
         }
+    }
+
+    @Test
+    void matchesScikitLearnOnTheSameMatrix() throws Exception {
+        matchesScikitLearn(Golden.dir("pca"));
+    }
+
+    @Test
+    @Tag(Python.TAG)
+    void matchesLiveScikitLearnOnTheSameMatrix() throws Exception {
+        matchesScikitLearn(Golden.live("pca", tmp));
     }
 
     @Test
@@ -187,10 +195,6 @@ class RandomizedPcaTest extends SparkTestBase {
         }
         assertEquals(5.0, m.eigenvalues()[0], 1e-3);
         assertEquals(0.0, m.eigenvalues()[4], 1e-5);
-    }
-
-    private static double[] parse(String line) {
-        return Arrays.stream(line.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
     }
 
     private static String messages(Throwable t) {

@@ -3,49 +3,38 @@ package org.fbnet.synth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
-import org.apache.hadoop.fs.Path;
 import org.fbnet.data.Hemisphere;
-import org.fbnet.data.npy.NpyReader;
-import org.fbnet.store.HadoopConf;
+import org.fbnet.testing.Golden;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generated noise ceilings follow the real NSD ceilings of each subject: compared with the files in
- * shared/data/nsd-noise-ceiling (beside the repository; found by walking up from the working directory).
+ * Generated noise ceilings follow the real NSD ceilings of each subject. The real ceilings (1.3 MB, outside
+ * the repository) are summarised in golden/refs/nsd-ceilings/summary.json by golden_refs/nsd_ceilings.py:
+ * per subject and hemisphere the vertex count, mean, zero count and distribution function on a 0.001 grid.
  */
 class NsdNoiseCeilingsTest {
-    static java.nio.file.Path realCeilings() {
-        java.nio.file.Path d = java.nio.file.Path.of("").toAbsolutePath();
-        for (; d != null; d = d.getParent()) {
-            java.nio.file.Path c = d.resolve("shared/data/nsd-noise-ceiling");
-            if (Files.isDirectory(c)) return c;
-        }
-        throw new AssertionError("shared/data/nsd-noise-ceiling not found above " + java.nio.file.Path.of("").toAbsolutePath()
-                + "; CI keeps shared/ beside the repository clone");
-    }
-
     @Test
-    void generatedCeilingsMatchTheRealNsdCeilingsPerSubject() throws Exception {
-        java.nio.file.Path real = realCeilings();
+    void generatedCeilingsMatchTheRealNsdCeilingsPerSubject() {
+        JsonNode summary = Golden.json(Golden.dir("nsd-ceilings").resolve("summary.json"));
+        JsonNode grid = summary.get("grid");
+        int points = grid.get("points").intValue();
+        double from = grid.get("from").doubleValue(), step = (grid.get("to").doubleValue() - from) / (points - 1);
         PlantedTruth t = PlantedTruth.of(SynthConfig.of(SynthPreset.NSD, 8));
         StringBuilder report = new StringBuilder();
         for (int s = 1; s <= 8; s++) {
             for (Hemisphere h : Hemisphere.values()) {
-                double[] measured;
-                try (NpyReader r = NpyReader.open(new Path(real.resolve(SynthConfig.subjectId(s) + "/" + h.code() + ".npy").toString()),
-                        HadoopConf.create())) {
-                    measured = r.readAllDoubles();
-                }
-                for (int i = 0; i < measured.length; i++) measured[i] /= 100; // the files are in percent
-                double[] generated = toDouble(t.brain(s, h).ceilings());
                 String what = SynthConfig.subjectId(s) + " " + h.code();
-                assertEquals(measured.length, generated.length, what + ": the nsd preset has the real vertex count");
-                double realMean = Arrays.stream(measured).average().orElseThrow();
+                JsonNode real = summary.get("ceilings").get(what);
+                double[] generated = toDouble(t.brain(s, h).ceilings());
+                assertEquals(real.get("vertices").intValue(), generated.length, what + ": the nsd preset has the real vertex count");
+                double realMean = real.get("mean").doubleValue();
                 double genMean = Arrays.stream(generated).average().orElseThrow();
-                double ks = kolmogorovSmirnov(measured, generated);
-                long realZeros = Arrays.stream(measured).filter(x -> x == 0).count();
+                double[] realCdf = new double[points];
+                for (int i = 0; i < points; i++) realCdf[i] = real.get("at_most").get(i).doubleValue() / generated.length;
+                double ks = kolmogorovSmirnovOnGrid(generated, from, step, realCdf);
+                long realZeros = real.get("zeros").longValue();
                 long genZeros = Arrays.stream(generated).filter(x -> x == 0).count();
                 report.append(String.format("%s mean %.4f vs %.4f, KS %.4f, zeros %d vs %d%n", what, genMean, realMean, ks, genZeros, realZeros));
                 assertEquals(realMean, genMean, 0.01, what + " mean ceiling");
@@ -63,18 +52,20 @@ class NsdNoiseCeilingsTest {
         return d;
     }
 
-    /** The largest gap between the two empirical distribution functions. */
-    static double kolmogorovSmirnov(double[] a, double[] b) {
-        double[] x = a.clone(), y = b.clone();
+    /**
+     * The largest gap between the sample's distribution function and a reference one known at grid points
+     * {@code from + i * step}: the Kolmogorov-Smirnov distance seen at the grid (at most the true one, and
+     * short of it by no more than the probability inside one grid cell).
+     */
+    static double kolmogorovSmirnovOnGrid(double[] sample, double from, double step, double[] referenceCdf) {
+        double[] x = sample.clone();
         Arrays.sort(x);
-        Arrays.sort(y);
-        int i = 0, j = 0;
+        int below = 0;
         double d = 0;
-        while (i < x.length && j < y.length) {
-            double v = Math.min(x[i], y[j]);
-            while (i < x.length && x[i] <= v) i++;
-            while (j < y.length && y[j] <= v) j++;
-            d = Math.max(d, Math.abs(i / (double) x.length - j / (double) y.length));
+        for (int i = 0; i < referenceCdf.length; i++) {
+            double at = from + i * step;
+            while (below < x.length && x[below] <= at) below++;
+            d = Math.max(d, Math.abs(below / (double) x.length - referenceCdf[i]));
         }
         return d;
     }

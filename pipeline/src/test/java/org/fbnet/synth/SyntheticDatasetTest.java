@@ -21,11 +21,14 @@ import org.fbnet.data.ImageEntry;
 import org.fbnet.data.RoiFamilies;
 import org.fbnet.data.SubjectLayout;
 import org.fbnet.data.SubjectScan;
+import org.fbnet.data.npy.NpyDtype;
 import org.fbnet.data.npy.NpyReader;
+import org.fbnet.data.npy.NpyWriter;
 import org.fbnet.data.npy.NumpyPickle;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,8 +103,49 @@ class SyntheticDatasetTest {
         }
     }
 
+    /**
+     * Every NPY and mapping file is byte for byte what our writers produce for the values read back, and those
+     * writers reproduce numpy's bytes (NpyRoundTripTest, NumpyPickleTest against numpy's files); every PNG is
+     * a 48x48 RGB image to ImageIO. {@link #numpyLoadsEveryFileAndAgreesOnValues} asks numpy itself.
+     */
+    @Test
+    void everyFileIsInTheFormatNumpyWrites() throws Exception {
+        int npy = 0, png = 0;
+        for (String rel : files(shared)) {
+            java.nio.file.Path p = shared.resolve(rel);
+            Path h = new Path(p.toString());
+            Path again = new Path(dir.resolve("again.npy").toString());
+            if (rel.endsWith(".png")) {
+                java.awt.image.BufferedImage im = javax.imageio.ImageIO.read(p.toFile());
+                assertEquals(List.of(48, 48, 3, false), List.of(im.getWidth(), im.getHeight(), im.getColorModel().getNumComponents(),
+                        im.getColorModel().hasAlpha()), rel);
+                png++;
+                continue;
+            } else if (p.getFileName().toString().startsWith("mapping_")) {
+                NumpyPickle.writeMapping(again, CONF, NumpyPickle.readMapping(h, CONF));
+            } else if (rel.endsWith(".npy")) {
+                try (NpyReader r = NpyReader.open(h, CONF)) {
+                    String name = p.getFileName().toString();
+                    boolean floating = name.contains("fmri") || name.contains("ceiling") || name.contains("features");
+                    assertEquals(floating ? NpyDtype.FLOAT32 : NpyDtype.INT64, r.header().dtype(), rel);
+                    if (floating) {
+                        NpyWriter.write(again, CONF, NpyReader.readAllFloats(h, CONF), r.header().shape());
+                    } else {
+                        NpyWriter.write(again, CONF, r.readAllLongs(), r.header().shape());
+                    }
+                }
+                npy++;
+            } else {
+                continue;
+            }
+            assertArrayEquals(Files.readAllBytes(dir.resolve("again.npy")), Files.readAllBytes(p), rel);
+        }
+        assertTrue(npy > 100 && png == 6 * 52, npy + " npy, " + png + " png");
+    }
+
     /** numpy loads every NPY and mapping file; shapes, dtypes, sums and dicts agree with what we read. */
     @Test
+    @Tag(Python.TAG)
     void numpyLoadsEveryFileAndAgreesOnValues() throws Exception {
         String out = Python.run("import numpy as np, sys, os\n"
                 + "from PIL import Image\n"

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.stream.Collectors;
+import org.fbnet.testing.Golden;
 import org.fbnet.testing.Python;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -87,28 +90,29 @@ class RacingLossTest {
         }
     }
 
-    @Test
-    void gradientMatchesTorchAutograd() throws Exception {
-        double[][][] d = data(3, 5, 7, 1.0);
-        String script = String.join("\n",
-                "import sys, torch",
-                "rows = [list(map(float, r.split(','))) for r in sys.argv[1].split(';')]",
-                "t = torch.tensor([list(map(float, r.split(','))) for r in sys.argv[2].split(';')], dtype=torch.float64)",
-                "p = torch.tensor(rows, dtype=torch.float64, requires_grad=True)",
-                "k = int(sys.argv[3])",
-                "cl = torch.nn.functional.cosine_similarity(p[:, :k], t[:, :k], dim=1).mean()",
-                "cr = torch.nn.functional.cosine_similarity(p[:, k:], t[:, k:], dim=1).mean()",
-                "loss = -(torch.minimum(cl, cr) + (cl + cr) / 2)",
-                "loss.backward()",
-                "print(repr(loss.item()))",
-                "print(';'.join(','.join(repr(v) for v in r) for r in (p.grad * p.shape[0]).tolist()))");
-        String[] out = Python.run(script, encode(d[0]), encode(d[1]), Integer.toString(LEFT)).trim().split("\n");
-        assertEquals(Double.parseDouble(out[0]),
-                loss.computeScore(Nd4j.create(d[1]), Nd4j.create(d[0]), new ActivationIdentity(), null, true), 1e-12);
-        double[][] torchGrad = Arrays.stream(out[1].split(";"))
-                .map(r -> Arrays.stream(r.split(",")).mapToDouble(Double::parseDouble).toArray()).toArray(double[][]::new);
-        double[][] ours = loss.computeGradient(Nd4j.create(d[1]), Nd4j.create(d[0]), new ActivationIdentity(), null).toDoubleMatrix();
+    /** Against torch autograd of the racing loss in float64 (golden_refs/racing_loss.py). */
+    private void matchesTorchAutograd(java.nio.file.Path refs) {
+        JsonNode e = Golden.json(refs.resolve("expected.json"));
+        int cols = e.get("cols").intValue();
+        assertEquals(LEFT, e.get("left").intValue());
+        INDArray p = Nd4j.create(Golden.matrix(Golden.doubles(e.get("predictions")), cols));
+        INDArray t = Nd4j.create(Golden.matrix(Golden.doubles(e.get("labels")), cols));
+        assertEquals(e.get("loss").doubleValue(), loss.computeScore(t, p, new ActivationIdentity(), null, true), 1e-12);
+        double[][] torchGrad = Golden.matrix(Golden.doubles(e.get("gradient")), cols);
+        double[][] ours = loss.computeGradient(t, p, new ActivationIdentity(), null).toDoubleMatrix();
+        assertEquals(torchGrad.length, ours.length);
         for (int i = 0; i < ours.length; i++) assertArrayEquals(torchGrad[i], ours[i], 1e-12, "row " + i);
+    }
+
+    @Test
+    void scoreAndGradientMatchTorchAutograd() {
+        matchesTorchAutograd(Golden.dir("racing-loss"));
+    }
+
+    @Test
+    @Tag(Python.TAG)
+    void scoreAndGradientMatchLiveTorchAutograd(@TempDir java.nio.file.Path dir) throws Exception {
+        matchesTorchAutograd(Golden.live("racing-loss", dir));
     }
 
     @Test
@@ -131,10 +135,5 @@ class RacingLossTest {
 
     private static double[][] deepCopy(double[][] a) {
         return Arrays.stream(a).map(double[]::clone).toArray(double[][]::new);
-    }
-
-    private static String encode(double[][] a) {
-        return Arrays.stream(a).map(r -> Arrays.stream(r).mapToObj(Double::toString).collect(Collectors.joining(",")))
-                .collect(Collectors.joining(";"));
     }
 }

@@ -44,8 +44,12 @@ public final class BenchCommand implements Command {
         throw new IllegalStateException("bench dispatches on raw arguments; see runRaw");
     }
 
+    @Override
+    public boolean takesRawArguments() { return true; }
+
     /** Called by {@link Fbnet} with the arguments after "bench". */
-    static int runRaw(String[] argv) throws Exception {
+    @Override
+    public int runRaw(String[] argv) throws Exception {
         Map<String, Benchmark> all = benchmarks();
         if (argv.length == 0 || argv[0].equals("--help") || !all.containsKey(argv[0])) {
             StringBuilder sb = new StringBuilder("usage: fbnet bench NAME [options]\n\nbenchmarks:\n");

@@ -110,7 +110,7 @@ public final class GroupPca implements Serializable {
     public Projection forSubject(String subject) {
         if (!means.containsKey(subject)) {
             throw new InputDataException(subject + " is not part of this group PCA (fitted on " + means.keySet()
-                    + "); refit it with pca.fmri.refresh=true");
+                    + "); re-run fbnet project, which refits it with every subject");
         }
         return new SubjectView(model, means.get(subject), columns.get(subject), fsaverage.length);
     }

@@ -13,6 +13,7 @@ import org.fbnet.nn.NetworkConfig;
 import org.fbnet.provenance.InputRef;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.stage.Planner;
+import org.fbnet.stage.RefreshPolicy;
 import org.fbnet.stage.Stage;
 import org.fbnet.stage.StageContext;
 import org.fbnet.stage.Unit;
@@ -84,20 +85,22 @@ public final class TrainStage implements Stage {
         List<String> subjects = ctx.subjects(c.subjects());
         boolean withParent = c.finetune() && subjects.size() > 1;
         Map<String, String> settings = trainingSettings(ctx.settings());
+        RefreshPolicy policy = RefreshPolicy.from(ctx.settings());
         List<Unit> units = new ArrayList<>();
         String parent = DataRoot.model(c.name(), PRETRAINED);
         if (pretraining) {
             if (!withParent) return units;
             List<String> inputs = new ArrayList<>();
             for (String s : subjects) inputs.addAll(trainInputs(s));
-            units.add(Planner.plan(ctx, Planner.Spec.of(name(), "pretrain", null, FORMAT_VERSION, inputs, settings, List.of(parent))));
+            units.add(Planner.plan(ctx, Planner.Spec.of(name(), "pretrain", null, FORMAT_VERSION, inputs, settings, List.of(parent))
+                    .keeping(policy.global())));
             return units;
         }
         for (String s : subjects) {
             List<String> inputs = new ArrayList<>(trainInputs(s));
             if (withParent) inputs.add(parent);
             units.add(Planner.plan(ctx, Planner.Spec.of(name(), (withParent ? "finetune/" : "train/") + s, s, FORMAT_VERSION, inputs,
-                    settings, List.of(DataRoot.model(c.name(), s)))));
+                    settings, List.of(DataRoot.model(c.name(), s))).keeping(withParent ? policy.finetuned(parent) : Planner.KeepRule.NEVER)));
         }
         return units;
     }

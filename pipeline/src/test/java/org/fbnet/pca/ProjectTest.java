@@ -130,7 +130,7 @@ class ProjectTest extends SparkTestBase {
         ProjectFixture.embeddings(spark, root, "clip", "tokens", List.of("subj03"), 200);
         Pipeline.Report second = project(root, settings());
         assertEquals(List.of("project/pca-fmri/subj03", "project/latents/subj03", "project/report"), StageRunner.published(second));
-        assertTrue(second.plan().get(0).reason().startsWith("kept by policy"), second.plan().get(0).reason());
+        assertTrue(second.plan().get(0).reason().startsWith("kept: 1 new subject(s) since it was made (subj03)"), second.plan().get(0).reason());
         assertEquals(image.fitId(), PcaModel.load(current(root, "pca/image/clip-tokens"), conf).fitId());
         assertEquals(lh1.fitId(), PcaModel.load(fmriPca(root, "subj01", "lh"), conf).fitId());
     }

@@ -31,6 +31,8 @@ public final class Fbnet {
                 TrainCommand.finetune(),
                 TrainCommand.train(),
                 new CompareCommand(),
+                new RunCommand(),
+                new StatusCommand(),
                 new DemoCommand()));
         java.util.ServiceLoader.load(Command.class).forEach(all::add);
         return all;
@@ -88,7 +90,7 @@ public final class Fbnet {
             return k.code().code;
         }
         String message = switch (k.code()) {
-            case USAGE, DATA, NO_INPUT -> k.cause() instanceof org.apache.hadoop.fs.UnsupportedFileSystemException
+            case USAGE, DATA, NO_INPUT, LOCKED -> k.cause() instanceof org.apache.hadoop.fs.UnsupportedFileSystemException
                     ? firstLine(k.cause()) + "; available schemes: " + String.join(", ", PathArguments.availableSchemes(HadoopConf.create()))
                     : String.valueOf(k.cause().getMessage());
             case IO -> "I/O error: " + firstLine(k.cause()) + traceNote(prefix, failure);

@@ -23,7 +23,7 @@ final class PretrainGainBenchmark implements BenchCommand.Benchmark {
     public String summary() {
         return "group pre-training + basis change vs scratch (vs naive) per generated subject: [--subjects N] [--train N] [--test N] "
                 + "[--vertices V] [--feature-dim D] [--image-components K] [--fmri-components K] [--width F] [--pretrain-epochs E] "
-                + "[--epochs E] [--seed S] [--no-naive] [--set key=value ...]";
+                + "[--epochs E] [--seed S (generated data)] [--no-naive] [--set key=value ...]";
     }
 
     @Override

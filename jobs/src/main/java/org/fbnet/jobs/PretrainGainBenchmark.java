@@ -23,13 +23,13 @@ final class PretrainGainBenchmark implements BenchCommand.Benchmark {
     public String summary() {
         return "group pre-training + basis change vs scratch (vs naive) per generated subject: [--subjects N] [--train N] [--test N] "
                 + "[--vertices V] [--feature-dim D] [--image-components K] [--fmri-components K] [--width F] [--pretrain-epochs E] "
-                + "[--epochs E] [--seed S (generated data)] [--no-naive] [--set key=value ...]";
+                + "[--epochs E] [--seed S (generated data)] [--no-naive] [--finetune-subjects N (first N; all pre-train)] [--set key=value ...]";
     }
 
     @Override
     public int run(String[] args) {
         int subjects = 4, train = 1000, test = 200, vertices = 1000, featureDim = 512, imageK = 300, fmriK = 75, width = 4;
-        int pretrainEpochs = 20, epochs = 60;
+        int pretrainEpochs = 20, epochs = 60, finetuneSubjects = 0;
         long seed = 1;
         boolean naive = true;
         Settings s = Settings.defaults();
@@ -47,6 +47,7 @@ final class PretrainGainBenchmark implements BenchCommand.Benchmark {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--no-naive" -> naive = false;
+                case "--finetune-subjects" -> finetuneSubjects = Integer.parseInt(args[++i]);
                 case "--set" -> {
                     String kv = args[++i];
                     int eq = kv.indexOf('=');
@@ -69,12 +70,12 @@ final class PretrainGainBenchmark implements BenchCommand.Benchmark {
                 trainer.seed(), trainer.noiseDraws(), trainer.lion());
 
         double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        PretrainGain.Result r = PretrainGain.run(new PretrainGain.Config(data, imageK, fmriK, net, pretrain, finetune, naive));
+        PretrainGain.Result r = PretrainGain.run(new PretrainGain.Config(data, imageK, fmriK, net, pretrain, finetune, naive, finetuneSubjects));
         double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
-        System.out.printf("bench pretrain-gain: %d generated subjects x %d training rows (%d validation) + %d test rows, %d vertices per hemisphere "
+        System.out.printf("bench pretrain-gain: %d generated subjects (all pre-train, %d fine-tuned) x %d training rows (%d validation) + %d test rows, %d vertices per hemisphere "
                         + "(one shared vertex space), features %d -> image PCA %d, fMRI PCA %d per hemisphere%n",
-                subjects, train, r.rows().get(0).validationRows(), test, vertices, featureDim, imageK, fmriK);
+                subjects, r.rows().size(), train, r.rows().get(0).validationRows(), test, vertices, featureDim, imageK, fmriK);
         System.out.printf("network: width factor %d (hidden %d), alpha %s, beta %s, dropout %s, %s loss; Lion lr %s, batch %d, seed %d; "
                         + "pre-training %d epochs, every fine-tune %d epochs (best validation epoch kept)%n",
                 width, net.hiddenSize(), net.alpha(), net.beta(), net.dropout(), net.loss().name().toLowerCase(java.util.Locale.ROOT),

@@ -36,11 +36,15 @@ public final class PretrainGain {
 
     /**
      * What to run: the generated data, PCA sizes, the network (sized imageComponents -> fmriComponents per
-     * hemisphere), pre-training and fine-tuning configs, and whether to run the naive pre-training too.
+     * hemisphere), pre-training and fine-tuning configs, whether to run the naive pre-training too, and
+     * how many subjects (the first ones) to fine-tune and train from scratch (all pre-train; 0 = all).
      */
     public record Config(SynthConfig data, int imageComponents, int fmriComponents, NetworkConfig network,
-                         TrainerConfig pretrain, TrainerConfig finetune, boolean naive) {
+                         TrainerConfig pretrain, TrainerConfig finetune, boolean naive, int finetuneSubjects) {
         public Config {
+            if (finetuneSubjects < 0 || finetuneSubjects > data.subjects()) {
+                throw new IllegalArgumentException("fine-tune subjects must be in 0.." + data.subjects() + " (0 = all), got " + finetuneSubjects);
+            }
             if (network.inputSize() != imageComponents || network.lhSize() != fmriComponents || network.rhSize() != fmriComponents) {
                 throw new IllegalArgumentException("network " + network + " does not fit " + imageComponents + " image and "
                         + fmriComponents + " fMRI components");
@@ -114,7 +118,7 @@ public final class PretrainGain {
 
         List<SubjectRow> rows = new ArrayList<>();
         double scratchSecs = 0, groupSecs = 0, naiveSecs = 0;
-        for (Prepared p : prepared) {
+        for (Prepared p : c.finetuneSubjects() == 0 ? prepared : prepared.subList(0, c.finetuneSubjects())) {
             SubjectData ownData = p.views().own();
             String name = ownData.subject();
             long t0 = System.nanoTime();

@@ -56,7 +56,10 @@ public final class PretrainGain {
     }
 
     /** A model's mean noise-normalized score over both hemispheres' vertices, and its best epoch (0: not trained). */
-    public record Scores(double validation, double test, int bestEpoch) { }
+    public record Scores(double validation, double test, int bestEpoch) {
+        @Override
+        public String toString() { return String.format("validation %.2f, test %.2f (best epoch %d)", validation, test, bestEpoch); }
+    }
 
     /**
      * One subject: its training rows (validation included), the three variants, the pre-trained group

@@ -25,6 +25,7 @@ public final class BenchCommand implements Command {
                 new IngestBenchmark(),
                 new PcaBenchmark(),
                 new PreprocessBenchmark(),
+                new PretrainGainBenchmark(),
                 new RidgeBenchmark(),
                 new SynthBenchmark(),
                 new TrainBenchmark())) {
@@ -53,7 +54,7 @@ public final class BenchCommand implements Command {
         Map<String, Benchmark> all = benchmarks();
         if (argv.length == 0 || argv[0].equals("--help") || !all.containsKey(argv[0])) {
             StringBuilder sb = new StringBuilder("usage: fbnet bench NAME [options]\n\nbenchmarks:\n");
-            all.values().forEach(b -> sb.append(String.format("  %-12s %s%n", b.name(), b.summary())));
+            all.values().forEach(b -> sb.append(String.format("  %-14s %s%n", b.name(), b.summary())));
             System.out.println(sb);
             return argv.length > 0 && argv[0].equals("--help") ? ExitCode.OK.code : ExitCode.USAGE.code;
         }

@@ -74,11 +74,11 @@ class RunCommandTest extends SparkTestBase {
     void aSecondRunIsRefusedNamingTheHolderAndAStaleLockIsBroken(@TempDir Path dir) throws Exception {
         String data = dir.resolve("data").toString(), out = dir.resolve("out").toString();
         DataRoot root = DataRoot.of(out, HadoopConf.create());
+        FbnetRun.of(args("synth", "--out", data, "--subjects", "1")).expect(ExitCode.OK);
         try (RunLock held = RunLock.acquire(root, "fbnet run (another scheduler)", Duration.ofMinutes(30))) {
             FbnetRun refused = FbnetRun.of(args("run", "--input", data, "--output", out, "--dry-run"));
             // A dry run writes nothing and takes no lock.
             refused.expect(ExitCode.OK);
-            Files.createDirectories(Path.of(data));
             FbnetRun locked = FbnetRun.of(args("run", "--input", data, "--output", out)).expect(ExitCode.LOCKED);
             List<String> lines = locked.errorLines("run");
             assertEquals(1, lines.size(), locked.err());
@@ -89,7 +89,6 @@ class RunCommandTest extends SparkTestBase {
         Path lock = dir.resolve("out/_lock");
         Files.writeString(lock, "{\"run\":\"dead-run\"}");
         Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - Duration.ofHours(2).toMillis()));
-        FbnetRun.of(args("synth", "--out", data, "--subjects", "1")).expect(ExitCode.OK);
         FbnetRun takeover = FbnetRun.of(args("run", "--input", data, "--output", out, "--set", "eval.compare.variants=ridge"));
         takeover.expect(ExitCode.OK);
         assertFalse(Files.exists(lock), "released after the run");

@@ -58,6 +58,14 @@ public final class TrainStage implements Stage {
         this.runner = runner;
     }
 
+    /** Reads every training setting, so a bad value is reported before any stage runs. */
+    public static void checkSettings(Settings s) {
+        Config.from(s);
+        TrainerConfig.from(s);
+        NetworkConfig.from(s, 1, 1, 1);
+        RefreshPolicy.from(s);
+    }
+
     /** The pre-training stage, stepping in this JVM. */
     public static TrainStage pretrain() { return new TrainStage(true, new LocalEpochRunner()); }
 

@@ -299,6 +299,31 @@ class SyntheticDatasetTest {
     }
 
     @Test
+    void inMemorySampleHoldsTheRowsTheFilesHold() throws IOException {
+        SubjectSample s = SubjectSample.generate(PlantedTruth.of(FEATURES), 2);
+        assertEquals("subj02", s.subject());
+        java.nio.file.Path d = features.resolve("subj02");
+        assertArrayEquals(flat(s.trainFeatures()), floats(d.resolve("training_split/training_features.npy")));
+        assertArrayEquals(flat(s.testFeatures()), floats(d.resolve("test_split/test_features.npy")));
+        assertArrayEquals(flat(s.lh().train()), floats(d.resolve("training_split/training_fmri/lh_training_fmri.npy")));
+        assertArrayEquals(flat(s.rh().train()), floats(d.resolve("training_split/training_fmri/rh_training_fmri.npy")));
+        java.nio.file.Path truth = features.resolve("truth/subj02");
+        assertArrayEquals(flat(s.lh().test()), floats(truth.resolve("lh_test_fmri.npy")));
+        assertArrayEquals(s.rh().ceilings(), floats(truth.resolve("rh_noise_ceiling.npy")));
+        assertArrayEquals(PlantedTruth.of(FEATURES).vertexSpace().subject(2, Hemisphere.LH), s.lh().fsaverageIndex());
+    }
+
+    private static float[] floats(java.nio.file.Path p) throws IOException {
+        return NpyReader.readAllFloats(new Path(p.toString()), CONF);
+    }
+
+    private static float[] flat(float[][] rows) {
+        float[] out = new float[rows.length * rows[0].length];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, out, i * rows[0].length, rows[0].length);
+        return out;
+    }
+
+    @Test
     void sameSeedGivesIdenticalBytesAndAnotherSeedDoesNot() throws IOException {
         SynthConfig c = new SynthConfig(SynthPreset.SMALL, 1, 15, 5, 40, 40, 32, 7, false, 8);
         java.nio.file.Path a = dir.resolve("a"), b = dir.resolve("b"), other = dir.resolve("other");

@@ -131,7 +131,7 @@ public final class GroupPca implements Serializable {
 
     private static float[] embed(float[] row, float[] mean, int[] columns, int width) {
         float[] e = new float[width];
-        for (int j = 0; j < columns.length; j++) e[columns[j]] = row[j] - mean[j];
+        for (int j = 0; j < columns.length; j++) if (columns[j] >= 0) e[columns[j]] = row[j] - mean[j];
         return e;
     }
 
@@ -150,6 +150,29 @@ public final class GroupPca implements Serializable {
                     + "); re-run fbnet project, which refits it with every subject");
         }
         return new SubjectView(model, means.get(subject), columns.get(subject), fsaverage.length);
+    }
+
+    /**
+     * The view of a subject the group PCA was not fitted on (it arrived later and the group model was
+     * kept): centered with {@code mean} (its training rows' mean, as its own PCA's), its vertices placed at
+     * their fsaverage columns. A vertex outside the group's space has no loading: it is left out of the
+     * projection and reconstructed as its mean.
+     */
+    public SubjectView viewFor(String subject, float[] mean, int[] fsaverageIndex) {
+        if (means.containsKey(subject)) return forSubject(subject);
+        if (mean.length != fsaverageIndex.length) {
+            throw new InputDataException(subject + ": " + mean.length + " vertex means for " + fsaverageIndex.length + " vertices");
+        }
+        Map<Long, Integer> col = new java.util.HashMap<>();
+        for (int i = 0; i < fsaverage.length; i++) col.put(fsaverage[i], i);
+        int[] c = new int[fsaverageIndex.length];
+        int outside = 0;
+        for (int j = 0; j < c.length; j++) {
+            c[j] = col.getOrDefault((long) fsaverageIndex[j], -1);
+            if (c[j] < 0) outside++;
+        }
+        if (outside == c.length) throw new InputDataException(subject + ": none of its vertices is in the group PCA's space");
+        return new SubjectView(model, mean.clone(), c, fsaverage.length);
     }
 
     /**
@@ -196,7 +219,7 @@ public final class GroupPca implements Serializable {
             float[][] back = model.inverseTransform(latents);
             float[][] out = new float[back.length][columns.length];
             for (int i = 0; i < back.length; i++) {
-                for (int j = 0; j < columns.length; j++) out[i][j] = back[i][columns[j]] + mean[j];
+                for (int j = 0; j < columns.length; j++) out[i][j] = (columns[j] >= 0 ? back[i][columns[j]] : 0) + mean[j];
             }
             return out;
         }

@@ -98,15 +98,18 @@ public final class Project implements Stage {
 
         Map<String, String> fmriSettings = pcaSettings(ctx, "pca.fmri.");
         fmriSettings.put("train.validation.fraction", String.valueOf(cfg.validationFraction()));
-        if (cfg.group()) {
+        if (cfg.group() || groupForPretraining(ctx, all)) {
             List<String> in = new ArrayList<>();
             for (String s : all) {
                 in.add(DataRoot.subjectDataset(DataRoot.FMRI, s));
                 in.add(DataRoot.subjectDataset(DataRoot.VERTICES, s));
             }
+            // As pre-training targets, the group model is kept for new subjects like every global unit: they are
+            // seen through a view built from their own PCA (GroupPca#viewFor). As the latents' space it is refitted.
             units.add(Planner.plan(ctx, Planner.Spec.of(NAME, NAME + "/pca-fmri/" + GROUP, null, FORMAT_VERSION, in, fmriSettings,
-                    List.of(fmriPcaId(GROUP)))));
-        } else {
+                    List.of(DataRoot.fmriPca(GROUP))).keeping(cfg.group() ? Planner.KeepRule.NEVER : RefreshPolicy.from(ctx.settings()).global())));
+        }
+        if (!cfg.group()) {
             for (String s : all) {
                 units.add(Planner.plan(ctx, Planner.Spec.of(NAME, NAME + "/pca-fmri/" + s, s, FORMAT_VERSION,
                         List.of(DataRoot.subjectDataset(DataRoot.FMRI, s)), fmriSettings, List.of(fmriPcaId(s)))));
@@ -122,6 +125,11 @@ public final class Project implements Stage {
         units.add(Planner.plan(ctx, Planner.Spec.of(NAME, NAME + "/report", null, FORMAT_VERSION, reportInputs,
                 Map.of("pca.report.components", cfg.reportedComponents().toString()), List.of(DataRoot.report("project")))));
         return units;
+    }
+
+    /** Whether pre-training will need a group PCA beside the subjects' own (train.pretrain.targets=group, several subjects). */
+    static boolean groupForPretraining(StageContext ctx, List<String> subjects) {
+        return "group".equals(ctx.settings().get("train.pretrain.targets")) && ctx.settings().getBoolean("train.finetune") && subjects.size() > 1;
     }
 
     /** The settings a PCA's result depends on: its own prefix and the shared randomized-PCA knobs. */

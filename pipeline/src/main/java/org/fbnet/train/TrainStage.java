@@ -9,7 +9,9 @@ import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.config.Settings;
 import org.fbnet.data.InputDataException;
+import org.fbnet.data.PerHemisphere;
 import org.fbnet.nn.NetworkConfig;
+import org.fbnet.pca.GroupPca;
 import org.fbnet.provenance.InputRef;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.stage.Planner;
@@ -30,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * per subject, {@code finetune/subjXX}: a copy of the current pre-trained network fine-tuned on the
  * subject, published as {@code models/NAME/subjXX}). With {@code train.finetune=false} or a single
  * subject, each subject's unit ({@code train/subjXX}) trains from scratch and there is no pre-training.
+ * <p>With {@code train.pretrain.targets=group} (default; docs/pretraining.md) pre-training predicts every
+ * subject's latents in the group fMRI PCA ({@code pca/fmri/group}), and each fine-tune starts from the
+ * pre-trained network with its heads and leak projection mapped exactly into the subject's own PCA
+ * ({@link BasisChange}); a subject that arrived after the group PCA was made is seen through a view built
+ * from its own PCA ({@link org.fbnet.pca.GroupPca#viewFor}).
  * <p>A fine-tuned model's inputs name the pre-trained version (and fingerprint) it started from: when
  * pre-training is re-published, every fine-tune re-runs; a fine-tune killed midway leaves the subject's
  * {@code _current} on its previous model, which still names its own (kept, immutable) parent.
@@ -63,6 +70,7 @@ public final class TrainStage implements Stage {
         Config.from(s);
         TrainerConfig.from(s);
         NetworkConfig.from(s, 1, 1, 1);
+        groupTargets(s);
         RefreshPolicy.from(s);
     }
 
@@ -96,10 +104,12 @@ public final class TrainStage implements Stage {
         RefreshPolicy policy = RefreshPolicy.from(ctx.settings());
         List<Unit> units = new ArrayList<>();
         String parent = DataRoot.model(c.name(), PRETRAINED);
+        boolean group = withParent && groupTargets(ctx.settings());
         if (pretraining) {
             if (!withParent) return units;
             List<String> inputs = new ArrayList<>();
             for (String s : subjects) inputs.addAll(trainInputs(s));
+            if (group) inputs.add(GROUP_PCA);
             units.add(Planner.plan(ctx, Planner.Spec.of(name(), "pretrain", null, FORMAT_VERSION, inputs, settings, List.of(parent))
                     .keeping(policy.global())));
             return units;
@@ -107,10 +117,20 @@ public final class TrainStage implements Stage {
         for (String s : subjects) {
             List<String> inputs = new ArrayList<>(trainInputs(s));
             if (withParent) inputs.add(parent);
+            if (group) inputs.add(GROUP_PCA);
             units.add(Planner.plan(ctx, Planner.Spec.of(name(), (withParent ? "finetune/" : "train/") + s, s, FORMAT_VERSION, inputs,
                     settings, List.of(DataRoot.model(c.name(), s))).keeping(withParent ? policy.finetuned(parent) : Planner.KeepRule.NEVER)));
         }
         return units;
+    }
+
+    /** The group fMRI PCA pre-training predicts in (train.pretrain.targets=group). */
+    static final String GROUP_PCA = DataRoot.fmriPca(org.fbnet.pca.Project.GROUP);
+
+    static boolean groupTargets(Settings s) {
+        String t = s.get("train.pretrain.targets");
+        s.check(t.equals("group") || t.equals("subject"), "train.pretrain.targets", "must be group or subject");
+        return t.equals("group");
     }
 
     private static List<String> trainInputs(String subject) {
@@ -128,8 +148,16 @@ public final class TrainStage implements Stage {
                         .map(id -> id.substring(id.indexOf("subject=") + "subject=".length())).sorted().toList();
         List<Subject> data = new ArrayList<>();
         NetworkConfig network = null;
+        boolean group = unit.inputs().containsKey(GROUP_PCA);
+        Version groupPca = group ? ctx.current(GROUP_PCA, "fbnet project") : null;
+        Map<String, PerHemisphere<GroupPca.SubjectView>> views = new java.util.HashMap<>();
         for (String s : names) {
             Subject sd = loader.load(s);
+            if (group) {
+                views.put(s, loader.groupViews(sd, groupPca));
+                // Pre-training predicts every subject's latents in the group's coordinates (docs/pretraining.md).
+                if (pretraining) sd = loader.inSpace(sd, views.get(s));
+            }
             NetworkConfig n = NetworkConfig.from(settings, sd.inputSize(), sd.components(org.fbnet.data.Hemisphere.LH),
                     sd.components(org.fbnet.data.Hemisphere.RH));
             if (network != null && !network.equals(n)) {
@@ -144,8 +172,17 @@ public final class TrainStage implements Stage {
         String parentId = DataRoot.model(c.name(), PRETRAINED);
         FbnetModel model;
         if (unit.inputs().containsKey(parentId)) {
-            Version parent = ctx.current(parentId, "fbnet pretrain");
-            model = fbnet.fit(data, FbnetModel.load(parent.path(), ctx.root().conf()));
+            Version parentVersion = ctx.current(parentId, "fbnet pretrain");
+            FbnetModel parent = FbnetModel.load(parentVersion.path(), ctx.root().conf());
+            if (group) {
+                // The group-space network with its heads and leak projection mapped exactly into the subject's own basis.
+                Subject own = data.get(0);
+                PerHemisphere<GroupPca.SubjectView> v = views.get(own.name());
+                parent = BasisChange.toOwnSpace(parent, own.name(),
+                        LatentSpaceMap.between(v.lh(), v.lh().components(), own.decoders().lh()),
+                        LatentSpaceMap.between(v.rh(), v.rh().components(), own.decoders().rh()), own.noiseEigenvalues());
+            }
+            model = fbnet.fit(data, parent);
         } else {
             model = fbnet.fit(data);
         }

@@ -60,7 +60,9 @@ class PipelineTest extends SparkTestBase {
         DataRoot root = DataRoot.of(tmp.resolve("out").toUri().toString(), conf);
 
         Pipeline.Report first = run(root, SMALL, data, FbnetPipeline.ORDER);
-        assertEquals(20, first.published(), StageRunner.published(first).toString());
+        // 4 ingest units and 1 embed unit per subject; per subject an fMRI PCA and latents, plus the image PCA,
+        // the group fMRI PCA pre-training predicts in and the report; pre-training, 2 fine-tunes, the comparison.
+        assertEquals(21, first.published(), StageRunner.published(first).toString());
         assertEquals(Set.of(), published(run(root, SMALL, data, FbnetPipeline.ORDER)), "nothing changed: nothing is published");
 
         // One subject's fMRI file changes: that subject's chain re-runs, and the global units that read it.
@@ -74,7 +76,8 @@ class PipelineTest extends SparkTestBase {
         for (int i = 0; i < v.length; i++) v[i] *= 1.5f;
         NpyWriter.write(new Path(lh.toUri()), conf, v, (int) shape[0], (int) shape[1]);
         Files.setLastModifiedTime(lh, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
-        assertEquals(Set.of("ingest/subj01/fmri", "project/pca-fmri/subj01", "project/latents/subj01", "project/report", "pretrain",
+        assertEquals(Set.of("ingest/subj01/fmri", "project/pca-fmri/subj01", "project/pca-fmri/group", "project/latents/subj01",
+                "project/report", "pretrain",
                 "finetune/subj01", "finetune/subj02", "compare"), published(run(root, SMALL, data, FbnetPipeline.ORDER)));
 
         // A training setting: training units only (and the comparison that reads their models).

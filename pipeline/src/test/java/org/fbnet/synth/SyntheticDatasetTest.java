@@ -351,7 +351,13 @@ class SyntheticDatasetTest {
         new SyntheticDataset(two).generate(new Path(out.toString()), CONF);
         byte[] before = Files.readAllBytes(out.resolve("subj02/training_split/training_fmri/lh_training_fmri.npy"));
         Files.writeString(out.resolve("subj01/stale.txt"), "from an older run");
-        SynthConfig one = new SynthConfig(SynthPreset.SMALL, 1, 10, 4, 30, 30, 32, 3, true, 8);
+        // Asked again with the same settings (whatever the number of subjects): generation is deterministic, the files are kept.
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(out.resolve("subj01/training_split/training_fmri/lh_training_fmri.npy"));
+        new SyntheticDataset(new SynthConfig(SynthPreset.SMALL, 1, 10, 4, 30, 30, 32, 3, true, 8)).generate(new Path(out.toString()), CONF);
+        assertEquals(written, Files.getLastModifiedTime(out.resolve("subj01/training_split/training_fmri/lh_training_fmri.npy")));
+        assertTrue(Files.exists(out.resolve("subj01/stale.txt")), "kept as it was");
+        // Other settings regenerate the subject, whole.
+        SynthConfig one = new SynthConfig(SynthPreset.SMALL, 1, 12, 4, 30, 30, 32, 3, true, 8);
         new SyntheticDataset(one).generate(new Path(out.toString()), CONF);
         assertFalse(Files.exists(out.resolve("subj01/stale.txt")), "a regenerated subject is replaced whole");
         assertArrayEquals(before, Files.readAllBytes(out.resolve("subj02/training_split/training_fmri/lh_training_fmri.npy")));

@@ -19,6 +19,7 @@ import org.fbnet.stage.RefreshPolicy;
 import org.fbnet.stage.Stage;
 import org.fbnet.stage.StageContext;
 import org.fbnet.stage.Unit;
+import org.fbnet.stage.UnitResult;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Version;
 import org.fbnet.subject.Subject;
@@ -90,7 +91,8 @@ public final class TrainStage implements Stage {
         Map<String, String> m = new TreeMap<>();
         s.withPrefix("network.").forEach(m::put);
         s.withPrefix("train.").forEach((k, v) -> {
-            if (!k.equals("train.subjects") && !k.equals("train.model.name") && !k.equals("train.checkpoints.keep")) m.put(k, v);
+            // Where and how models are kept, and whether fine-tunes run at once, do not change what is learned.
+            if (!List.of("train.subjects", "train.model.name", "train.checkpoints.keep", "train.finetune.parallel").contains(k)) m.put(k, v);
         });
         return m;
     }
@@ -139,6 +141,57 @@ public final class TrainStage implements Stage {
 
     @Override
     public String runUnit(Unit unit, StageContext ctx) throws Exception {
+        return prepare(unit, ctx).run(pretraining ? runner : new LocalEpochRunner(), r -> { });
+    }
+
+    /**
+     * Fine-tunes run concurrently ({@code train.finetune.parallel}): one Spark job of one task per subject,
+     * each submitted from its own driver thread, so every subject trains at once on the executor that runs
+     * its task (on that executor's GPU in a GPU cluster) and a subject that fails, even after Spark's
+     * retries, fails only itself. Pre-training runs on the driver (its engine decides where the steps run).
+     */
+    @Override
+    public List<UnitResult> run(List<Unit> units, StageContext ctx) {
+        if (pretraining || units.size() < 2 || !ctx.settings().getBoolean("train.finetune.parallel")) return Stage.super.run(units, ctx);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(units.size(), r -> {
+            Thread t = new Thread(r, "fbnet-finetune");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<UnitResult>> futures = new ArrayList<>();
+            for (Unit u : units) futures.add(pool.submit(() -> UnitResult.time(u, () -> onExecutor(u, ctx))));
+            List<UnitResult> out = new ArrayList<>();
+            for (java.util.concurrent.Future<UnitResult> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("fine-tune fan-out interrupted", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One unit as a one-task Spark job; its epochs reach the driver's log through a progress file. */
+    private String onExecutor(Unit unit, StageContext ctx) throws Exception {
+        TrainJob job = prepare(unit, ctx);
+        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(ctx.spark().sparkContext());
+        jsc.setLocalProperty("spark.scheduler.pool", unit.subject());
+        jsc.setJobGroup("fbnet " + unit.id(), "fbnet " + unit.id(), true);
+        try (TrainJob.ProgressWatch watch = job.watchProgress(LOG)) {
+            // Java-serialised whole (records, immutable lists, ND4J-free): what Kryo handles varies by version.
+            byte[] blob = org.apache.commons.lang3.SerializationUtils.serialize(job);
+            String[] o = jsc.parallelize(List.of(blob), 1)
+                    .map(b -> org.apache.commons.lang3.SerializationUtils.<TrainJob>deserialize(b).runOnExecutor().toArray()).collect().get(0);
+            return TrainJob.Outcome.of(o).orThrow();
+        }
+    }
+
+    /** Loads what a unit trains on (on the driver) and describes the model version it will publish. */
+    TrainJob prepare(Unit unit, StageContext ctx) throws IOException {
         Settings settings = ctx.settings();
         Config c = Config.from(settings);
         TrainerConfig trainer = TrainerConfig.from(settings);
@@ -150,13 +203,13 @@ public final class TrainStage implements Stage {
         NetworkConfig network = null;
         boolean group = unit.inputs().containsKey(GROUP_PCA);
         Version groupPca = group ? ctx.current(GROUP_PCA, "fbnet project") : null;
-        Map<String, PerHemisphere<GroupPca.SubjectView>> views = new java.util.HashMap<>();
+        PerHemisphere<GroupPca.SubjectView> views = null;
         for (String s : names) {
             Subject sd = loader.load(s);
             if (group) {
-                views.put(s, loader.groupViews(sd, groupPca));
+                views = loader.groupViews(sd, groupPca);
                 // Pre-training predicts every subject's latents in the group's coordinates (docs/pretraining.md).
-                if (pretraining) sd = loader.inSpace(sd, views.get(s));
+                if (pretraining) sd = loader.inSpace(sd, views);
             }
             NetworkConfig n = NetworkConfig.from(settings, sd.inputSize(), sd.components(org.fbnet.data.Hemisphere.LH),
                     sd.components(org.fbnet.data.Hemisphere.RH));
@@ -168,48 +221,12 @@ public final class TrainStage implements Stage {
             data.add(sd);
             LOG.info("{}: loaded {} ({} training rows)", unit.id(), s, sd.train().size());
         }
-        FbnetTrainer fbnet = new FbnetTrainer(network, trainer, pretraining ? runner : new LocalEpochRunner());
         String parentId = DataRoot.model(c.name(), PRETRAINED);
-        FbnetModel model;
-        if (unit.inputs().containsKey(parentId)) {
-            Version parentVersion = ctx.current(parentId, "fbnet pretrain");
-            FbnetModel parent = FbnetModel.load(parentVersion.path(), ctx.root().conf());
-            if (group) {
-                // The group-space network with its heads and leak projection mapped exactly into the subject's own basis.
-                Subject own = data.get(0);
-                PerHemisphere<GroupPca.SubjectView> v = views.get(own.name());
-                parent = BasisChange.toOwnSpace(parent, own.name(),
-                        LatentSpaceMap.between(v.lh(), v.lh().components(), own.decoders().lh()),
-                        LatentSpaceMap.between(v.rh(), v.rh().components(), own.decoders().rh()), own.noiseEigenvalues());
-            }
-            model = fbnet.fit(data, parent);
-        } else {
-            model = fbnet.fit(data);
-        }
-        Manifest base = model.describe(Planner.manifest(unit, FbnetModel.KIND, FbnetModel.FORMAT_VERSION,
-                ctx.inputRefs(unit, Map.<String, InputRef>of()), settings));
-        Version v = publish(ctx, unit.outputs().get(0), model, base, data);
-        int pruned = ctx.dir(unit.outputs().get(0)).prune(c.keep());
-        if (pruned > 0) LOG.info("{}: removed {} old version(s) beyond train.checkpoints.keep={}", unit.id(), pruned, c.keep());
-        return model.best() + " -> " + v.path();
+        String parentPath = unit.inputs().containsKey(parentId) ? ctx.current(parentId, "fbnet pretrain").path().toString() : null;
+        Manifest base = Planner.manifest(unit, FbnetModel.KIND, FbnetModel.FORMAT_VERSION, ctx.inputRefs(unit, Map.<String, InputRef>of()), settings);
+        return new TrainJob(unit.id(), data, network, trainer, parentPath, pretraining ? null : views,
+                ctx.dir(unit.outputs().get(0)).dir().toString(), org.fbnet.store.VersionedDir.newId(), base.toJson(), c.keep(),
+                new org.fbnet.store.SerializableHadoopConf(ctx.root().conf()));
     }
 
-    /** Publishes a model version, verified to load and predict as the trained network before it becomes current. */
-    static Version publish(StageContext ctx, String outputId, FbnetModel model, Manifest manifest, List<Subject> data) throws IOException {
-        return ctx.dir(outputId).publish(manifest, (staging, m) -> {
-            model.writeGraph(staging, ctx.root().conf());
-            return m;
-        }, published -> verify(model, published.path(), ctx, data));
-    }
-
-    private static void verify(FbnetModel model, Path dir, StageContext ctx, List<Subject> data) throws IOException {
-        FbnetModel back = FbnetModel.load(dir, ctx.root().conf());
-        for (Subject s : data) {
-            float[][] x = s.validation().x();
-            FbnetModel.Prediction a = model.predict(x, s.name()), b = back.predict(x, s.name());
-            if (!Arrays.deepEquals(a.lh(), b.lh()) || !Arrays.deepEquals(a.rh(), b.rh())) {
-                throw new IOException(dir + ": the saved model does not predict " + s.name() + "'s validation rows as the trained one did");
-            }
-        }
-    }
 }

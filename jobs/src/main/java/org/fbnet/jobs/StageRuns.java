@@ -7,6 +7,7 @@ import org.fbnet.pipeline.FbnetPipeline;
 import org.fbnet.stage.Pipeline;
 import org.fbnet.stage.StageContext;
 import org.fbnet.stage.Unit;
+import org.fbnet.stage.UnitResult;
 import org.fbnet.stage.UnitsFailedException;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
@@ -38,6 +39,11 @@ final class StageRuns {
         System.out.printf("%d published, %d unchanged, %d failed under %s%n", report.published(), report.unchanged(),
                 report.failures().size(), output);
         if (!report.failures().isEmpty()) throw new UnitsFailedException(report.failures());
+        if (!report.waiting().isEmpty()) {
+            UnitResult w = report.waiting().get(0);
+            throw new org.fbnet.data.MissingInputException(report.waiting().size() + " unit(s) could not run; " + w.unit().id() + " "
+                    + w.summary() + ": run the stage that publishes it first (or fbnet run for every stage)");
+        }
         return report;
     }
 }

@@ -36,6 +36,11 @@ public final class Pipeline {
             return results.stream().filter(r -> r.status() == UnitResult.Status.FAILED).toList();
         }
 
+        /** Units that could not run: an input was neither published nor made by this run. */
+        public List<UnitResult> waiting() {
+            return results.stream().filter(r -> r.status() == UnitResult.Status.BLOCKED).toList();
+        }
+
         public long published() { return results.stream().filter(r -> r.status() == UnitResult.Status.PUBLISHED).count(); }
 
         public long unchanged() { return results.stream().filter(r -> r.status() == UnitResult.Status.SKIPPED).count(); }

@@ -162,7 +162,12 @@ public final class EvaluationReport {
      * @throws IOException when the JSON is not a scores report
      */
     public static EvaluationReport fromJson(java.io.InputStream in, String source) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(in);
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = JSON.readTree(in);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
         if (root == null || !root.path("name").isTextual() || !root.path("rows").isArray() || root.path("rows").isEmpty()) {
             throw new IOException(source + ": not a scores report (needs 'name' and a non-empty 'rows' list)");
         }

@@ -44,10 +44,7 @@ final class Html {
 
     /** Opens an element; {@code attributes} are name, value pairs (a null value leaves the attribute out). */
     Html open(String tag, String... attributes) {
-        sb.append('<').append(tag);
-        attributes(attributes);
-        sb.append('>');
-        return this;
+        return start(tag, ">", attributes);
     }
 
     Html close(String tag) {
@@ -65,10 +62,7 @@ final class Html {
 
     /** A void element ({@code img}, {@code meta}, {@code br}), self-closed. */
     Html empty(String tag, String... attributes) {
-        sb.append('<').append(tag);
-        attributes(attributes);
-        sb.append("/>");
-        return this;
+        return start(tag, "/>", attributes);
     }
 
     Html text(String text) {
@@ -94,12 +88,15 @@ final class Html {
         return element("a", text, "href", href);
     }
 
-    private void attributes(String... attributes) {
+    private Html start(String tag, String end, String... attributes) {
         if (attributes.length % 2 != 0) throw new IllegalArgumentException("attributes come in name, value pairs");
+        sb.append('<').append(tag);
         for (int i = 0; i < attributes.length; i += 2) {
             if (attributes[i + 1] == null) continue;
             sb.append(' ').append(attributes[i]).append("=\"").append(escape(attributes[i + 1])).append('"');
         }
+        sb.append(end);
+        return this;
     }
 
     @Override

@@ -35,17 +35,12 @@ final class Links {
     /** The href of a file or directory (directories end in "/"). */
     String href(Path target, boolean directory) throws IOException {
         String t = qualified(data, target);
+        String rel = relative(t);
         String href;
-        if (t.startsWith(root + "/")) {
-            try {
-                // The qualified URI is already encoded; decode it before re-encoding the relative part as a path.
-                String rel = new URI(t.substring(root.length() + 1)).getPath();
-                href = up + new URI(null, null, rel, null).getRawPath();
-            } catch (URISyntaxException e) {
-                throw new IOException(t + ": cannot link to it: " + e.getMessage(), e);
-            }
-        } else {
-            href = t;
+        try {
+            href = rel == null ? t : up + new URI(null, null, rel, null).getRawPath();
+        } catch (URISyntaxException e) {
+            throw new IOException(t + ": cannot link to it: " + e.getMessage(), e);
         }
         return directory ? href + "/" : href;
     }
@@ -53,6 +48,13 @@ final class Links {
     /** The target's path relative to the output root, for display (its full URI when outside). */
     String display(Path target) throws IOException {
         String t = qualified(data, target);
-        return t.startsWith(root + "/") ? t.substring(root.length() + 1) : t;
+        String rel = relative(t);
+        return rel == null ? t : rel;
+    }
+
+    /** The decoded path of a qualified URI relative to the root, or null when it is not under the root. */
+    private String relative(String qualifiedUri) {
+        if (!qualifiedUri.startsWith(root + "/")) return null;
+        return URI.create(qualifiedUri.substring(root.length() + 1)).getPath();
     }
 }

@@ -73,10 +73,7 @@ record PublishedOutputs(Compare compare, Project project, List<Checkpoint> check
         Optional<Version> cur = root.versioned(id).current();
         if (cur.isEmpty()) return null;
         Version v = cur.get();
-        Object rows = v.manifest().metrics().get("table");
-        if (!(rows instanceof List<?>)) throw new IOException(v.path() + ": the comparison manifest has no metrics.table");
-        @SuppressWarnings("unchecked")
-        ComparisonTable table = ComparisonTable.fromMaps((List<Map<String, Object>>) rows);
+        ComparisonTable table = table(root, v);
         String best = v.manifest().getString("best");
         Map<String, EvaluationReport> validation = new LinkedHashMap<>(), test = new LinkedHashMap<>();
         for (ComparisonTable.Row r : table.rows()) {
@@ -111,6 +108,24 @@ record PublishedOutputs(Compare compare, Project project, List<Checkpoint> check
             if (r.runId() != null) files.addAll(files(root, new Path(runs, r.runId())).stream().filter(FileStatus::isFile).toList());
         }
         return new Compare(id, v, table, best, validation, test, roi, curves, stale, files);
+    }
+
+    /** The table the manifest holds, else the one in comparison.json. */
+    @SuppressWarnings("unchecked")
+    private static ComparisonTable table(DataRoot root, Version v) throws IOException {
+        Object rows = v.manifest().metrics().get("table");
+        if (!(rows instanceof List<?>)) {
+            Path json = new Path(v.path(), "comparison.json");
+            Optional<byte[]> b = bytes(root, json);
+            if (b.isEmpty()) throw new IOException(v.path() + ": the comparison has neither metrics.table in its manifest nor comparison.json");
+            rows = JSON.readValue(b.get(), Map.class).get("rows");
+            if (!(rows instanceof List<?>)) throw new IOException(json + ": no 'rows' list");
+        }
+        try {
+            return ComparisonTable.fromMaps((List<Map<String, Object>>) rows);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new IOException(v.path() + ": unreadable comparison table: " + e.getMessage(), e);
+        }
     }
 
     private static Project project(DataRoot root) throws IOException {

@@ -56,7 +56,7 @@ public final class RunReport {
     /**
      * Renders the page for a finished pipeline run and publishes it as the current version of {@link #OUTPUT}.
      * @param settings the run's settings (they name the comparison report to show)
-     * @return the published version; the page is {@code version.path()/}{@value #PAGE}
+     * @return the published version; its page is {@link #page}
      */
     public static Version publish(DataRoot root, Settings settings, Pipeline.Report report, Run run) throws IOException {
         PublishedOutputs outputs = PublishedOutputs.read(root, settings.get(CompareConfig.REPORT));
@@ -84,6 +84,11 @@ public final class RunReport {
             ReportFiles.writeBytes(new Path(staging, PAGE), root.conf(), html.getBytes(StandardCharsets.UTF_8));
             return m;
         });
+    }
+
+    /** The page of a published version. */
+    public static Path page(Version version) {
+        return new Path(version.path(), PAGE);
     }
 
     static long count(Pipeline.Report report, UnitResult.Status status) {

@@ -19,9 +19,11 @@ import org.fbnet.eval.EpochRecord;
 import org.fbnet.eval.EvaluationReport;
 import org.fbnet.pca.ProjectReport;
 import org.fbnet.provenance.InputRef;
+import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Version;
 import org.fbnet.store.VersionedDir;
+import org.fbnet.train.TrainStage;
 
 /**
  * What the run report shows of an output root: the current versions of the comparison, the project report
@@ -61,7 +63,10 @@ record PublishedOutputs(Compare compare, Project project, List<Checkpoint> check
      * @param parentCurrent whether that parent is still the current pre-trained version
      */
     record Checkpoint(String id, Version version, int versions, InputRef parent, boolean parentCurrent, List<EpochRecord> history) {
+        /** The last part of the id: a subject, or "pretrained". */
         String subject() { return id.substring(id.lastIndexOf('/') + 1); }
+
+        boolean pretrained() { return subject().equals(TrainStage.PRETRAINED); }
     }
 
     static PublishedOutputs read(DataRoot root, String compareReport) throws IOException {
@@ -155,7 +160,7 @@ record PublishedOutputs(Compare compare, Project project, List<Checkpoint> check
                 if (cur.isEmpty()) continue;
                 InputRef parent = null;
                 boolean parentCurrent = true;
-                String parentId = DataRoot.model(name.getPath().getName(), org.fbnet.train.TrainStage.PRETRAINED);
+                String parentId = DataRoot.model(name.getPath().getName(), TrainStage.PRETRAINED);
                 if (!id.equals(parentId)) {
                     parent = cur.get().manifest().input(parentId);
                     if (parent != null) {
@@ -175,14 +180,14 @@ record PublishedOutputs(Compare compare, Project project, List<Checkpoint> check
         if (!fs.exists(dir)) return new ArrayList<>();
         List<FileStatus> out = new ArrayList<>();
         for (FileStatus st : sorted(fs.listStatus(dir))) {
-            if (!st.getPath().getName().equals(org.fbnet.provenance.Manifest.FILE_NAME)) out.add(st);
+            if (!st.getPath().getName().equals(Manifest.FILE_NAME)) out.add(st);
         }
         out.sort(java.util.Comparator.comparing(FileStatus::isDirectory));
         return out;
     }
 
     private static boolean isPretrained(FileStatus st) {
-        return st.getPath().getName().equals(org.fbnet.train.TrainStage.PRETRAINED);
+        return st.getPath().getName().equals(TrainStage.PRETRAINED);
     }
 
     private static FileStatus[] sorted(FileStatus[] a) {

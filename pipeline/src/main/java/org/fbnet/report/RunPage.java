@@ -108,10 +108,7 @@ final class RunPage {
         section("summary");
         List<UnitResult> failed = report.failures();
         long waiting = RunReport.count(report, UnitResult.Status.BLOCKED);
-        h.open("p", "class", "verdict " + (failed.isEmpty() ? "ok" : "fail"))
-                .text(failed.isEmpty() ? "Every unit that had to run finished." : failed.size() + " unit" + (failed.size() == 1 ? "" : "s")
-                        + " failed; the other units finished and the outputs of the failed ones stay on their previous versions.")
-                .close("p");
+        h.element("p", verdict(failed.size(), waiting), "class", "verdict " + (failed.isEmpty() ? "ok" : "fail"));
         h.open("div", "class", "tiles");
         tile("published", report.published(), "published: ran and published a new version");
         tile("unchanged", report.unchanged(), "unchanged: inputs and settings as before (or kept by policy)");
@@ -121,7 +118,7 @@ final class RunPage {
         if (outputs.compare() != null) {
             PublishedOutputs.Compare c = outputs.compare();
             ComparisonTable.Row best = bestRow(c);
-            h.open("p", "class", "best").text("Best model on the validation rows: ").element("b", c.best());
+            h.open("p", "class", "headline").text("Best model on the validation rows: ").element("b", c.best());
             if (best != null) {
                 h.text(": validation " + scoreAndR(best.valScore(), best.valR()));
                 if (best.testR() != null) h.text("; test " + scoreAndR(best.testScore(), best.testR()));
@@ -149,6 +146,16 @@ final class RunPage {
             h.close("ul").close("div");
         }
         h.close("section");
+    }
+
+    private String verdict(int failed, long waiting) {
+        if (failed > 0) {
+            return failed + " unit" + (failed == 1 ? "" : "s") + " failed; the other units finished, and what failed left its outputs "
+                    + "on their previous versions.";
+        }
+        if (waiting > 0) return "Every unit that had to run finished; " + waiting + " wait for inputs that are not published.";
+        if (report.published() == 0) return "Nothing had to run: every output was up to date.";
+        return "Every unit that had to run finished.";
     }
 
     private void tile(String status, long n, String title) {
@@ -431,7 +438,7 @@ final class RunPage {
         section("curves");
         boolean any = false;
         for (PublishedOutputs.Checkpoint m : outputs.checkpoints()) {
-            if (!m.subject().equals(org.fbnet.train.TrainStage.PRETRAINED) || m.history().isEmpty()) continue;
+            if (!m.pretrained() || m.history().isEmpty()) continue;
             figure(Charts.trainingCurves(m.id() + ": pre-training on every subject", Map.of("pretrained", m.history())),
                     "curves-" + m.id().replace('/', '-'), m.id() + " (v=" + m.version().id() + "): training loss and validation accuracy per epoch");
             any = true;
@@ -448,7 +455,7 @@ final class RunPage {
         // Subjects the comparison has no curves for (not compared yet): their published model's own history.
         Map<String, Map<String, List<EpochRecord>>> bySubject = new LinkedHashMap<>();
         for (PublishedOutputs.Checkpoint m : outputs.checkpoints()) {
-            if (m.subject().equals(org.fbnet.train.TrainStage.PRETRAINED) || drawn.contains(m.subject()) || m.history().isEmpty()) continue;
+            if (m.pretrained() || drawn.contains(m.subject()) || m.history().isEmpty()) continue;
             bySubject.computeIfAbsent(m.subject(), k -> new LinkedHashMap<>()).put(m.id(), m.history());
         }
         for (Map.Entry<String, Map<String, List<EpochRecord>>> e : bySubject.entrySet()) {
@@ -582,7 +589,7 @@ final class RunPage {
             .tile.unchanged b { color: var(--skip); }
             .tile.waiting b { color: var(--wait); }
             .tile.failed b { color: var(--fail); }
-            .best { font-size: 15px; }
+            .headline { font-size: 15px; }
             .claims { background: var(--soft); padding: 10px 14px 10px 34px; border-radius: 8px; }
             .badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; line-height: 20px; margin: 1px 3px 1px 0;
                      color: #fff; white-space: nowrap; font-style: normal; font-weight: 600; }

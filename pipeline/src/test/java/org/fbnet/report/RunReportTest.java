@@ -246,6 +246,7 @@ class RunReportTest extends SparkTestBase {
         assertEquals(List.of(), elements(d.getDocumentElement(), "ul").stream().filter(u -> "claims".equals(u.getAttribute("class"))).toList());
         List<List<String>> units = rows(d, "units");
         assertTrue(units.stream().allMatch(r -> r.get(2).equals("unchanged") && r.get(4).equals("up to date")), units.toString());
+        assertEquals("Nothing had to run: every output was up to date.", elements(byId(d, "summary"), "p").get(0).getTextContent());
         assertTrue(byId(d, "comparison").getTextContent().contains("Unchanged by this run"));
         assertTrue(rows(d, "checkpoint-table").stream().allMatch(r -> r.get(2).equals("unchanged")));
         assertEquals(5, elements(d.getDocumentElement(), "img").size(), "the plots of the current comparison and models");

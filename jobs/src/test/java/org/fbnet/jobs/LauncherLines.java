@@ -3,7 +3,6 @@ package org.fbnet.jobs;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -65,9 +64,5 @@ final class LauncherLines {
             if (args.get(i).startsWith(flag + "=")) return args.get(i).substring(flag.length() + 1);
         }
         return null;
-    }
-
-    static List<String> words(String... words) {
-        return Arrays.asList(words);
     }
 }

@@ -14,9 +14,10 @@ import scala.collection.JavaConverters;
  * spark-submit runs): its options, the properties file merged in, the main class, the application jar and
  * the arguments that go to the application.
  *
+ * @param application the application jar as written (Spark's parser turns it into a URI)
  * @param properties the Spark properties after the properties file and {@code --conf} options
  */
-record SparkSubmitLine(String master, String deployMode, String mainClass, String primaryResource,
+record SparkSubmitLine(String master, String deployMode, String mainClass, String application,
                        List<String> applicationArgs, Map<String, String> properties) {
 
     /**
@@ -42,8 +43,10 @@ record SparkSubmitLine(String master, String deployMode, String mainClass, Strin
         scala.collection.immutable.Map<String, String> env = scala.collection.immutable.Map$.MODULE$.<String, String>empty()
                 .updated("HADOOP_CONF_DIR", "/etc/hadoop/conf");
         SparkSubmitArguments a = new SparkSubmitArguments(JavaConverters.asScalaBuffer(args).toList(), env);
-        return new SparkSubmitLine(a.master(), a.deployMode(), a.mainClass(), a.primaryResource(),
-                List.copyOf(JavaConverters.seqAsJavaList(a.childArgs())),
+        List<String> appArgs = List.copyOf(JavaConverters.seqAsJavaList(a.childArgs()));
+        // The application's arguments are the words after the jar.
+        String application = args.get(args.size() - appArgs.size() - 1);
+        return new SparkSubmitLine(a.master(), a.deployMode(), a.mainClass(), application, appArgs,
                 Map.copyOf(JavaConverters.mapAsJavaMap(a.sparkProperties())));
     }
 }

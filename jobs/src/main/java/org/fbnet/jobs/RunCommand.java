@@ -48,11 +48,15 @@ public final class RunCommand implements Command {
             System.out.println(who == null ? "run: no lock to break" : "run: removed the lock of " + who);
         }
         long t0 = System.nanoTime();
+        java.time.Instant started = java.time.Instant.now();
         try (RunLock lock = RunLock.acquire(root, "fbnet run", Duration.ofMinutes(s.intAtLeast("run.lock.expiry.minutes", 1)))) {
             System.out.println("run " + lock.runId() + " on " + output);
-            Pipeline.Report report = StageRuns.run(s, output, source, FbnetPipeline.ORDER, args);
-            System.out.printf("run finished in %.0f s: %d units published, %d unchanged; fbnet status --output %s shows every subject%n",
-                    (System.nanoTime() - t0) / 1e9, report.published(), report.unchanged(), output);
+            Pipeline.Report report = StageRuns.runReporting(s, output, source, FbnetPipeline.ORDER, args);
+            Path page = StageRuns.publishReport(root, s, report, lock.runId(), started, List.of());
+            System.out.printf("run finished in %.0f s: %d units published, %d unchanged, %d failed%n  report: %s%n"
+                    + "  fbnet status --output %s shows every subject%n",
+                    (System.nanoTime() - t0) / 1e9, report.published(), report.unchanged(), report.failures().size(), page, output);
+            StageRuns.throwIfIncomplete(report);
         }
         return ExitCode.OK.code;
     }

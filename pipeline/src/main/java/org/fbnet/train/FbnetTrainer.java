@@ -111,6 +111,7 @@ public final class FbnetTrainer {
         double bestR = Double.NEGATIVE_INFINITY;
         INDArray bestParams = null;
         int bestEpoch = 0;
+        long started = System.nanoTime();
         try (EpochRunner.Session session = runner.open(rows)) {
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
@@ -119,7 +120,9 @@ public final class FbnetTrainer {
                 double[] val = validate(graph, subjects);
                 EpochRecord rec = new EpochRecord(epoch, loss, val[0], val[1], rows.size() / secs, secs);
                 history.add(rec);
-                LOG.info("train {}: {} (of up to {})", names, rec, config.epochs());
+                double perEpoch = (System.nanoTime() - started) / 1e9 / epoch;
+                LOG.info("train {}: {} (of up to {}; at most {} s to go)", names, rec, config.epochs(),
+                        String.format("%.0f", perEpoch * (config.epochs() - epoch)));
                 progress.accept(rec);
                 if (!Double.isFinite(loss)) throw new IllegalStateException("training diverged at epoch " + epoch + ": loss " + loss);
                 if (val[0] > bestR) {

@@ -56,7 +56,7 @@ public final class Pipeline {
         out.accept("plan:");
         for (Unit u : plan) out.accept(u.describe());
         List<UnitResult> results = new ArrayList<>();
-        long toRun = plan.stream().filter(Unit::runs).count(), t0 = System.nanoTime();
+        long planned = plan.stream().filter(Unit::runs).count(), t0 = System.nanoTime();
         for (Stage stage : stages) {
             StageContext ctx = contexts.get();
             List<Unit> units = stage.plan(ctx);
@@ -70,10 +70,10 @@ public final class Pipeline {
                 out.accept(r.describe());
             }
             long done = results.stream().filter(r -> r.status() == UnitResult.Status.PUBLISHED || r.status() == UnitResult.Status.FAILED).count();
-            if (done > 0 && toRun > done) {
+            if (done > 0 && planned > done) {
                 double secs = (System.nanoTime() - t0) / 1e9;
-                out.accept(String.format("   %d of about %d units run in %.0f s; about %.0f s to go if the rest take as long", done, toRun, secs,
-                        secs / done * (toRun - done)));
+                out.accept(String.format("   %d of about %d units run in %.0f s; about %.0f s to go if the rest take as long", done, planned, secs,
+                        secs / done * (planned - done)));
             }
         }
         return new Report(plan, results);

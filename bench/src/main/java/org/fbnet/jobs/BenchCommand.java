@@ -26,6 +26,7 @@ public final class BenchCommand implements Command {
                 new PcaBenchmark(),
                 new PreprocessBenchmark(),
                 new PretrainGainBenchmark(),
+                new MemoryBenchmark(),
                 new RidgeBenchmark(),
                 new SynthBenchmark(),
                 new TrainBenchmark())) {

@@ -40,7 +40,9 @@ class ProjectTest extends SparkTestBase {
                 .with("pca.oversampling", "5")
                 .with("pca.power.iterations", "3")
                 .with("pca.report.components", "2,5,50")
-                .with("train.validation.fraction", "0.1");
+                .with("train.validation.fraction", "0.1")
+                // the fixture's subjects have no fsaverage vertex index, so no group PCA for pre-training
+                .with("train.pretrain.targets", "subject");
     }
 
     private DataRoot root() {

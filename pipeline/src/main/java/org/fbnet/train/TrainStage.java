@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
     public static final String PRETRAINED = "pretrained";
-    static final int FORMAT_VERSION = 1;
+    /** 2: a subject's model version holds its PCAs and every model version its content hash ({@link CheckpointContents}). */
+    static final int FORMAT_VERSION = 2;
 
     /** What to train: subjects (empty = all), pre-train + fine-tune or not, model directory name, versions kept. */
     public record Config(List<String> subjects, boolean finetune, String name, int keep) {
@@ -73,7 +74,8 @@ public final class TrainStage implements Stage {
         Map<String, String> m = new TreeMap<>();
         s.withPrefix("network.").forEach(m::put);
         s.withPrefix("train.").forEach((k, v) -> {
-            if (!k.equals("train.subjects") && !k.equals("train.model.name") && !k.equals("train.checkpoints.keep")) m.put(k, v);
+            if (!k.equals("train.subjects") && !k.equals("train.model.name") && !k.equals("train.checkpoints.keep")
+                    && !k.equals("train.checkpoint.root")) m.put(k, v);
         });
         return m;
     }
@@ -140,18 +142,25 @@ public final class TrainStage implements Stage {
         }
         Manifest base = model.describe(Planner.manifest(unit, FbnetModel.KIND, FbnetModel.FORMAT_VERSION,
                 ctx.inputRefs(unit, Map.<String, InputRef>of()), settings));
-        Version v = publish(ctx, unit.outputs().get(0), model, base, data);
+        Version v = publish(ctx, unit.outputs().get(0), model, base, data, unit.subject());
         int pruned = ctx.dir(unit.outputs().get(0)).prune(c.keep());
         if (pruned > 0) LOG.info("{}: removed {} old version(s) beyond train.checkpoints.keep={}", unit.id(), pruned, c.keep());
         return model.best() + " -> " + v.path();
     }
 
-    /** Publishes a model version, verified to load and predict as the trained network before it becomes current. */
-    static Version publish(StageContext ctx, String outputId, FbnetModel model, Manifest manifest, List<Subject> data) throws IOException {
+    /**
+     * Publishes a model version, verified to load and predict as the trained network before it becomes current;
+     * a subject's ({@code subject} not null) is a self-contained checkpoint ({@link CheckpointContents}).
+     */
+    static Version publish(StageContext ctx, String outputId, FbnetModel model, Manifest manifest, List<Subject> data, String subject)
+            throws IOException {
         return ctx.dir(outputId).publish(manifest, (staging, m) -> {
             model.writeGraph(staging, ctx.root().conf());
-            return m;
-        }, published -> verify(model, published.path(), ctx, data));
+            return CheckpointContents.complete(staging, m, model, data, subject, ctx.root());
+        }, published -> {
+            verify(model, published.path(), ctx, data);
+            CheckpointContents.verify(published, model, data, subject, ctx.root().conf());
+        });
     }
 
     private static void verify(FbnetModel model, Path dir, StageContext ctx, List<Subject> data) throws IOException {

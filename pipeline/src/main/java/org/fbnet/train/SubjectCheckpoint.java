@@ -142,6 +142,9 @@ public final class SubjectCheckpoint {
                 throw new InputDataException("image " + i + " has " + features[i].length + " feature values; " + subject + "'s checkpoint v="
                         + version() + " takes " + image.dimension() + " (the features " + imageId + " was fitted on)");
             }
+            for (int j = 0; j < features[i].length; j++) {
+                if (!Float.isFinite(features[i][j])) throw new InputDataException("image " + i + " feature " + j + " is " + features[i][j]);
+            }
         }
         return predictFromLatents(image.transform(features));
     }

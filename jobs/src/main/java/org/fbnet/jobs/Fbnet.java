@@ -31,6 +31,8 @@ public final class Fbnet {
                 TrainCommand.finetune(),
                 TrainCommand.train(),
                 new CompareCommand(),
+                new CheckpointsCommand(),
+                new PredictCommand(),
                 new DemoCommand()));
         java.util.ServiceLoader.load(Command.class).forEach(all::add);
         return all;

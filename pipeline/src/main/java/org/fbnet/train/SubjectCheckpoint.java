@@ -3,11 +3,14 @@ package org.fbnet.train;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.data.Hemisphere;
 import org.fbnet.data.InputDataException;
 import org.fbnet.data.MissingInputException;
 import org.fbnet.data.PerHemisphere;
+import org.fbnet.data.npy.NpyReader;
+import org.fbnet.eval.Submission;
 import org.fbnet.nn.NetworkConfig;
 import org.fbnet.pca.PcaModel;
 import org.fbnet.pca.Project;
@@ -15,6 +18,7 @@ import org.fbnet.pca.Projection;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.store.StagedDirectory;
 import org.fbnet.store.Version;
 import org.fbnet.store.VersionedDir;
 
@@ -38,6 +42,8 @@ import org.fbnet.store.VersionedDir;
 public final class SubjectCheckpoint {
     /** The version argument that means the current one. */
     public static final String LATEST = "latest";
+    /** The manifest kind of a prediction written by {@link #writePredictions}. */
+    public static final String PREDICTIONS_KIND = "fbnet-predictions";
 
     private final String subject;
     private final Version version;
@@ -153,5 +159,35 @@ public final class SubjectCheckpoint {
     public PerHemisphere<float[][]> predictFromLatents(float[][] x) {
         FbnetModel.Prediction p = model.predict(x, subject);
         return new PerHemisphere<>(fmri.lh().inverseTransform(p.lh()), fmri.rh().inverseTransform(p.rh()));
+    }
+
+    /**
+     * Predicts the images of an NPY feature file (float images x {@link #featureDimension()}, C order) and
+     * publishes {@code out/SUBJECT/} in the Algonauts submission layout ({@code lh_pred_test.npy},
+     * {@code rh_pred_test.npy}, float32 images x vertices) with a {@code _manifest.json} naming this
+     * checkpoint and the feature file; an earlier prediction of the subject there is replaced.
+     * @return the published subject directory
+     */
+    public Path writePredictions(Path features, Path out, Configuration conf) throws IOException {
+        float[][] f = NpyReader.readMatrix(features, conf);
+        PerHemisphere<float[][]> p;
+        try {
+            p = predict(f);
+        } catch (InputDataException e) {
+            throw new InputDataException(features + ": " + e.getMessage(), e);
+        }
+        FileStatus st = features.getFileSystem(conf).getFileStatus(features);
+        Manifest m = Manifest.of(PREDICTIONS_KIND, 1)
+                .with("subject", subject)
+                .with("checkpoint", Map.of("version", version(), "path", path().toString(),
+                        "contentHash", String.valueOf(manifest().getMap(CheckpointContents.CONTENT).get("sha256"))))
+                .with("features", Map.of("path", st.getPath().toString(), "bytes", st.getLen(), "modified", st.getModificationTime(),
+                        "images", f.length, "dimension", featureDimension()))
+                .with("vertices", Map.of("lh", p.lh()[0].length, "rh", p.rh()[0].length))
+                .withSeed(model.training().seed());
+        try (StagedDirectory staged = StagedDirectory.begin(new Path(out, subject), conf)) {
+            Submission.writeInto(staged.path(), conf, new Submission.SubjectPredictions(subject, p.lh(), p.rh()));
+            return staged.publish(m);
+        }
     }
 }

@@ -107,32 +107,33 @@ class VersionedDirHdfsTest {
         assertEquals(v2, d.current().orElseThrow().id());
     }
 
-    @Test
-    void aWriterThatFailsMidwayLeavesCurrentOnThePreviousVersionAndNoTrace() throws Exception {
-        VersionedDir d = VersionedDir.at(new Path(MiniHdfs.newDir("failing"), "out"), CONF);
+    /** Publishes a good version, then one that fails; asserts the failure's message and that only the good version is there. */
+    private static void assertFailedPublishLeavesThePreviousVersion(String name, VersionedDir.Writer writer, VersionedDir.Verifier verifier,
+                                                                    String message) throws IOException {
+        VersionedDir d = VersionedDir.at(new Path(MiniHdfs.newDir(name), "out"), CONF);
         Version good = publish(d, "good");
-        IOException e = assertThrows(IOException.class, () -> d.publish(Manifest.of("test", 1), (staging, m) -> {
-            write(new Path(staging, "part-0"), "half of it");
-            throw new IOException("no space left on device (simulated)");
-        }));
-        assertTrue(e.getMessage().contains("no space left"), e.getMessage());
+        IOException e = assertThrows(IOException.class, () -> d.publish(Manifest.of("test", 1), writer, verifier));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
         assertEquals(good.id(), d.current().orElseThrow().id());
         assertEquals(List.of(good.id()), d.list().stream().map(Version::id).toList());
-        assertEquals(Set.of(VersionedDir.CURRENT, "v=" + good.id()), names(d.dir()), "the failed version's staging is gone");
+        assertEquals(Set.of(VersionedDir.CURRENT, "v=" + good.id()), names(d.dir()), "nothing of the failed version is left, not even staging");
+    }
+
+    @Test
+    void aWriterThatFailsMidwayLeavesCurrentOnThePreviousVersionAndNoTrace() throws Exception {
+        assertFailedPublishLeavesThePreviousVersion("failing", (staging, m) -> {
+            write(new Path(staging, "part-0"), "half of it");
+            throw new IOException("no space left on device (simulated)");
+        }, v -> { }, "no space left");
     }
 
     @Test
     void aVersionFailingVerificationIsRemovedAndCurrentStays() throws Exception {
-        VersionedDir d = VersionedDir.at(new Path(MiniHdfs.newDir("verify"), "out"), CONF);
-        Version good = publish(d, "good");
-        IOException e = assertThrows(IOException.class, () -> d.publish(Manifest.of("test", 1), (staging, m) -> {
+        assertFailedPublishLeavesThePreviousVersion("verify", (staging, m) -> {
             write(new Path(staging, "part-0"), "bad");
             return m;
         }, v -> {
             if (read(new Path(v.path(), "part-0")).equals("bad")) throw new IllegalStateException("predicts otherwise");
-        }));
-        assertTrue(e.getMessage().contains("failed verification and was removed"), e.getMessage());
-        assertEquals(good.id(), d.current().orElseThrow().id());
-        assertEquals(Set.of(VersionedDir.CURRENT, "v=" + good.id()), names(d.dir()));
+        }, "failed verification and was removed");
     }
 }

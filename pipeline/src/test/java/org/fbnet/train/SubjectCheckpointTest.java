@@ -286,4 +286,19 @@ class SubjectCheckpointTest extends SparkTestBase {
                 () -> SubjectCheckpoint.load(root, "fbnet", "subj02", "20200101T000000.000Z-00000000"));
         assertTrue(missing.getMessage().contains("no such published version"), missing.getMessage());
     }
+
+    @Test
+    @Order(7)
+    void withAGroupFmriPcaTheCheckpointHoldsTheGroupModelAndPredictsAsTheTrainer() throws Exception {
+        run(settings.with("pca.fmri.space", "group"));
+        SubjectCheckpoint c = SubjectCheckpoint.load(root, "fbnet", "subj02", SubjectCheckpoint.LATEST);
+        assertEquals("group", c.manifest().getMap(CheckpointContents.PREDICTOR).get("fmriSpace"));
+        assertEquals(DataRoot.fmriPca(Project.GROUP), ((Map<?, ?>) c.manifest().getMap(CheckpointContents.PREDICTOR).get("fmriPca")).get("id"));
+        Subject s = new SubjectLoader(spark, root, 0.1).load("subj02");
+        FbnetModel.Prediction p = c.model().predict(s.test().x(), "subj02");
+        PerHemisphere<float[][]> trainerPath = new PerHemisphere<>(s.decoders().lh().inverseTransform(p.lh()),
+                s.decoders().rh().inverseTransform(p.rh()));
+        assertSamePrediction(trainerPath, c.predict(testFeatures("subj02")), "subj02 through its view of the group PCA");
+        assertEquals(50, trainerPath.rh()[0].length, "the subject's own rh vertices");
+    }
 }

@@ -2,7 +2,9 @@ package org.fbnet.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 import org.fbnet.clip.EmbeddingConfig;
 import org.fbnet.compare.CompareConfig;
 import org.fbnet.compare.Comparison;
@@ -79,7 +81,7 @@ public final class FbnetPipeline {
     }
 
     /** A context on the output root with a given Spark session supplier. */
-    public static StageContext context(DataRoot root, Settings s, java.util.function.Supplier<org.apache.spark.sql.SparkSession> spark, boolean force) {
+    public static StageContext context(DataRoot root, Settings s, Supplier<SparkSession> spark, boolean force) {
         return new StageContext(root(root, s), s, spark, force);
     }
 

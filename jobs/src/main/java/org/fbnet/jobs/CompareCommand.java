@@ -19,6 +19,7 @@ public final class CompareCommand implements Command {
                 Flag.setting("--seeds", CompareConfig.SEEDS, "LIST"),
                 Flag.setting("--subjects", CompareConfig.SUBJECTS, "LIST"),
                 Flag.setting("--report", CompareConfig.REPORT, "NAME"),
+                CheckpointsCommand.CHECKPOINTS_IN,
                 StageRuns.DRY_RUN, StageRuns.FORCE);
     }
 

@@ -33,6 +33,8 @@ public final class Fbnet {
                 new CompareCommand(),
                 new RunCommand(),
                 new StatusCommand(),
+                new CheckpointsCommand(),
+                new PredictCommand(),
                 new DemoCommand()));
         java.util.ServiceLoader.load(Command.class).forEach(all::add);
         return all;
@@ -135,7 +137,7 @@ public final class Fbnet {
 
     private static String overview(List<Command> commands) {
         StringBuilder sb = new StringBuilder("usage: fbnet COMMAND [options]   (fbnet COMMAND --help for its options)\n\ncommands:\n");
-        for (Command c : commands) sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+        for (Command c : commands) sb.append(String.format("  %-11s %s%n", c.name(), c.summary()));
         sb.append("\nexit codes (sysexits.h):\n").append(ExitCode.table());
         sb.append("\nFBNET_DEBUG=1 prints the stack trace of an internal or I/O error on stderr too.\n");
         return sb.toString();

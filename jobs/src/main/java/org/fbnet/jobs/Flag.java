@@ -19,6 +19,11 @@ public record Flag(String name, String settingsKey, String argName, String descr
         return new Flag(name, key, argName, null, false, Kind.INPUT_PATH);
     }
 
+    /** A setting alias whose value is a path written to (its URI scheme is checked before the command runs). */
+    public static Flag outputSetting(String name, String key, String argName) {
+        return new Flag(name, key, argName, null, false, Kind.OUTPUT_PATH);
+    }
+
     public static Flag argument(String name, String argName, String description, boolean required) {
         return new Flag(name, null, argName, description, required, Kind.VALUE);
     }

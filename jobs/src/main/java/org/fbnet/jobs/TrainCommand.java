@@ -46,6 +46,7 @@ public final class TrainCommand implements Command {
                 Flag.setting("--epochs", "train.epochs", "N"),
                 Flag.setting("--seed", "train.seed", "N"),
                 Flag.setting("--finetune", "train.finetune", "BOOL"),
+                Flag.outputSetting("--checkpoints", FbnetPipeline.CHECKPOINT_ROOT, "URI"),
                 StageRuns.DRY_RUN, StageRuns.FORCE);
     }
 

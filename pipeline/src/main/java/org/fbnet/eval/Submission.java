@@ -41,10 +41,15 @@ public final class Submission {
 
     /** Writes one subject's {@code subjXX/lh_pred_test.npy} and {@code rh_pred_test.npy} under {@code dir}. */
     public static List<Path> writeSubject(Path dir, Configuration conf, SubjectPredictions s) throws IOException {
+        return writeInto(new Path(dir, s.subject()), conf, s);
+    }
+
+    /** Writes a subject's {@code lh_pred_test.npy} and {@code rh_pred_test.npy} into {@code subjectDir} itself (e.g. a staged one). */
+    public static List<Path> writeInto(Path subjectDir, Configuration conf, SubjectPredictions s) throws IOException {
         List<Path> files = new ArrayList<>();
         for (String hemi : List.of("lh", "rh")) {
             float[][] rows = hemi.equals("lh") ? s.lh() : s.rh();
-            Path p = new Path(dir, s.subject() + "/" + hemi + "_pred_test.npy");
+            Path p = new Path(subjectDir, hemi + "_pred_test.npy");
             int v = rows.length == 0 ? 0 : rows[0].length;
             try (NpyWriter w = NpyWriter.create(p, conf, NpyDtype.FLOAT32, rows.length, v)) {
                 for (int i = 0; i < rows.length; i++) {

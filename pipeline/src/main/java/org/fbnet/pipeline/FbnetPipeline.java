@@ -2,7 +2,9 @@ package org.fbnet.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 import org.fbnet.clip.EmbeddingConfig;
 import org.fbnet.compare.CompareConfig;
 import org.fbnet.compare.Comparison;
@@ -28,6 +30,8 @@ import org.fbnet.train.TrainStage;
 public final class FbnetPipeline {
     public static final String INGEST = Ingest.NAME, EMBED = ImageEmbedder.NAME, PROJECT = Project.NAME, PRETRAIN = "pretrain",
             FINETUNE = "finetune", COMPARE = Comparison.NAME;
+    /** Where models are published when not under the output root (conf/train.properties). */
+    public static final String CHECKPOINT_ROOT = "train.checkpoint.root";
     /** Every stage, in order. */
     public static final List<String> ORDER = List.of(INGEST, EMBED, PROJECT, PRETRAIN, FINETUNE, COMPARE);
 
@@ -41,6 +45,7 @@ public final class FbnetPipeline {
      * @param source the input folders, needed only when {@code ingest} is among the stages
      */
     public static Pipeline of(List<String> names, Settings s, Source source, DataRoot root) {
+        root = root(root, s);
         for (String n : names) {
             if (!ORDER.contains(n)) throw new IllegalArgumentException("no stage named " + n + "; stages: " + ORDER);
         }
@@ -73,6 +78,21 @@ public final class FbnetPipeline {
 
     /** A context on the output root; the Spark session is created when a stage first needs one. */
     public static StageContext context(DataRoot root, Settings s, boolean force) {
-        return new StageContext(root, s, () -> SparkSessions.getOrCreate("fbnet", s), force);
+        return context(root, s, () -> SparkSessions.getOrCreate("fbnet", s), force);
+    }
+
+    /** A context on the output root with a given Spark session supplier. */
+    public static StageContext context(DataRoot root, Settings s, Supplier<SparkSession> spark, boolean force) {
+        return new StageContext(root(root, s), s, spark, force);
+    }
+
+    /**
+     * The output root with its models under {@value #CHECKPOINT_ROOT} when that is set: the one place the
+     * setting is read, so every stage and command that reads or writes models finds them in the same place.
+     * An empty setting keeps the root's own (its output root, unless given otherwise).
+     */
+    public static DataRoot root(DataRoot root, Settings s) {
+        String checkpoints = s.get(CHECKPOINT_ROOT).trim();
+        return checkpoints.isEmpty() ? root : root.withCheckpoints(checkpoints);
     }
 }

@@ -45,8 +45,19 @@ public final class StagedDirectory implements AutoCloseable {
         return t;
     });
 
+    /**
+     * Held while a heartbeat is written and while a staging stops beating: without it a beat that read the
+     * staging from {@link #ALIVE} just before its publish could recreate the heartbeat after the publish
+     * deleted it, leaving a stray file in {@code _staging/} (seen on HDFS).
+     */
+    private static final Object BEATING = new Object();
+
     static {
-        BEATER.scheduleAtFixedRate(() -> ALIVE.forEach(StagedDirectory::beat), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        BEATER.scheduleAtFixedRate(() -> ALIVE.forEach((staging, fs) -> {
+            synchronized (BEATING) {
+                if (ALIVE.containsKey(staging)) beat(staging, fs);
+            }
+        }), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
     private final FileSystem fs;
@@ -112,7 +123,9 @@ public final class StagedDirectory implements AutoCloseable {
     }
 
     private void stopBeating() throws IOException {
-        ALIVE.remove(staging);
+        synchronized (BEATING) {
+            ALIVE.remove(staging);
+        }
         fs.delete(heartbeatOf(staging), false);
     }
 

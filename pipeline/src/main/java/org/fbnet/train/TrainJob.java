@@ -23,6 +23,7 @@ import org.fbnet.eval.EpochRecord;
 import org.fbnet.nn.NetworkConfig;
 import org.fbnet.pca.GroupPca;
 import org.fbnet.provenance.Manifest;
+import org.fbnet.store.DataRoot;
 import org.fbnet.store.SerializableHadoopConf;
 import org.fbnet.store.Version;
 import org.fbnet.store.VersionedDir;
@@ -56,10 +57,11 @@ final class TrainJob implements Serializable {
     private final byte[] manifest;
     private final int keep;
     private final SerializableHadoopConf conf;
+    private final String root, checkpoints, subject;
 
     TrainJob(String unit, List<Subject> data, NetworkConfig network, TrainerConfig trainer, String parentPath,
              PerHemisphere<GroupPca.SubjectView> groupViews, String outputDir, String versionId, byte[] manifest, int keep,
-             SerializableHadoopConf conf) {
+             SerializableHadoopConf conf, String root, String checkpoints, String subject) {
         this.unit = unit;
         this.data = List.copyOf(data);
         this.network = network;
@@ -71,6 +73,9 @@ final class TrainJob implements Serializable {
         this.manifest = manifest;
         this.keep = keep;
         this.conf = conf;
+        this.root = root;
+        this.checkpoints = checkpoints;
+        this.subject = subject;
     }
 
     /** Trains, publishes the model version (verified), prunes old versions; returns a one-line summary. */
@@ -96,10 +101,15 @@ final class TrainJob implements Serializable {
             base = model.describe(Manifest.fromJson(in, unit + " manifest"));
         }
         VersionedDir dir = VersionedDir.at(new Path(outputDir), c);
+        DataRoot dataRoot = new DataRoot(new Path(root), c, checkpoints == null ? null : new Path(checkpoints));
+        // A subject's version becomes a self-contained checkpoint (CheckpointContents), checked before it is current.
         Version v = dir.publishOnce(versionId, base, (staging, m) -> {
             model.writeGraph(staging, c);
-            return m;
-        }, published -> verify(model, published.path(), c));
+            return CheckpointContents.complete(staging, m, model, data, subject, dataRoot);
+        }, published -> {
+            verify(model, published.path(), c);
+            CheckpointContents.verify(published, model, data, subject, c);
+        });
         int pruned = dir.prune(keep);
         if (pruned > 0) LOG.info("{}: removed {} old version(s) beyond train.checkpoints.keep={}", unit, pruned, keep);
         return model.best() + " -> " + v.path();

@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
     public static final String PRETRAINED = "pretrained";
-    static final int FORMAT_VERSION = 1;
+    /** 2: a subject's model version holds its PCAs and every model version its content hash ({@link CheckpointContents}). */
+    static final int FORMAT_VERSION = 2;
 
     /** What to train: subjects (empty = all), pre-train + fine-tune or not, model directory name, versions kept. */
     public record Config(List<String> subjects, boolean finetune, String name, int keep) {
@@ -92,7 +93,8 @@ public final class TrainStage implements Stage {
         s.withPrefix("network.").forEach(m::put);
         s.withPrefix("train.").forEach((k, v) -> {
             // Where and how models are kept, and whether fine-tunes run at once, do not change what is learned.
-            if (!List.of("train.subjects", "train.model.name", "train.checkpoints.keep", "train.finetune.parallel").contains(k)) m.put(k, v);
+            if (!List.of("train.subjects", "train.model.name", "train.checkpoints.keep", "train.finetune.parallel",
+                    "train.checkpoint.root").contains(k)) m.put(k, v);
         });
         return m;
     }
@@ -226,7 +228,8 @@ public final class TrainStage implements Stage {
         Manifest base = Planner.manifest(unit, FbnetModel.KIND, FbnetModel.FORMAT_VERSION, ctx.inputRefs(unit, Map.<String, InputRef>of()), settings);
         return new TrainJob(unit.id(), data, network, trainer, parentPath, pretraining ? null : views,
                 ctx.dir(unit.outputs().get(0)).dir().toString(), org.fbnet.store.VersionedDir.newId(), base.toJson(), c.keep(),
-                new org.fbnet.store.SerializableHadoopConf(ctx.root().conf()));
+                new org.fbnet.store.SerializableHadoopConf(ctx.root().conf()), ctx.root().root().toString(),
+                ctx.root().checkpoints() == null ? null : ctx.root().checkpoints().toString(), unit.subject());
     }
 
 }

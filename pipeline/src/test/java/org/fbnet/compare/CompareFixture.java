@@ -23,6 +23,8 @@ import org.fbnet.store.Datasets;
  */
 public final class CompareFixture {
     public static final int P = 8, LH = 12, RH = 10, LATENT = 4;
+    /** The image PCA the fixture's latents name. */
+    public static final String IMAGE_PCA = DataRoot.imagePca("fixture-identity");
 
     /** Per subject: train rows, test rows; arrays [subject][split][row][...]. */
     final List<String> subjects;
@@ -136,6 +138,7 @@ public final class CompareFixture {
             rois.add(RowFactory.create(subj, "rh", "floc-faces", "FFA-1", 2, List.<Integer>of()));
         }
         try {
+            Version image = identityImagePca(root);
             for (int s = 0; s < subjects.size(); s++) {
                 String subj = subjects.get(s);
                 int si = s;
@@ -148,13 +151,27 @@ public final class CompareFixture {
                     }
                 });
                 Published.dataset(spark, root, DataRoot.LATENTS, subj, Datasets.LATENTS, only(latents, subj), "latents:" + fp,
-                        List.of(f.asInput(DataRoot.subjectDataset(DataRoot.FMRI, subj)), p.asInput(DataRoot.fmriPca(subj))));
+                        List.of(f.asInput(DataRoot.subjectDataset(DataRoot.FMRI, subj)), p.asInput(DataRoot.fmriPca(subj)),
+                                image.asInput(IMAGE_PCA)));
                 Published.dataset(spark, root, DataRoot.VERTICES, subj, Datasets.VERTEX_INFO, only(vertices, subj), "vertices:" + fp, List.of());
                 Published.dataset(spark, root, DataRoot.ROIS, subj, Datasets.ROIS, only(rois, subj), "rois:" + fp, List.of());
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The image PCA the latents name: the identity on the P given image latents (see ProjectFixture#identityImagePca). */
+    private static Version identityImagePca(DataRoot root) throws java.io.IOException {
+        String fingerprint = "image-pca:identity:" + P;
+        var current = root.versioned(IMAGE_PCA).current();
+        if (current.isPresent() && fingerprint.equals(current.get().fingerprint())) return current.get();
+        PcaModel identity = org.fbnet.pca.ProjectFixture.identityImagePca(P);
+        return root.versioned(IMAGE_PCA).publish(identity.describe(Manifest.of(PcaModel.KIND, PcaModel.FORMAT_VERSION))
+                .withUnit("fixture/" + IMAGE_PCA, fingerprint), (dir, m) -> {
+                    identity.writeInto(dir, root.conf(), m);
+                    return m;
+                });
     }
 
     private static List<Row> only(List<Row> rows, String subject) {

@@ -21,6 +21,21 @@ public final class ProjectFixture {
 
     private ProjectFixture() { }
 
+    /**
+     * An image PCA that maps d features to themselves (mean 0, identity components, so transform is exact):
+     * for fixtures whose image latents are given directly, so that their latents can name the image PCA
+     * they were "made with", as project's do.
+     */
+    public static PcaModel identityImagePca(int d) {
+        float[] components = new float[d * d];
+        double[] eigenvalues = new double[d];
+        for (int i = 0; i < d; i++) {
+            components[i * d + i] = 1;
+            eigenvalues[i] = 1;
+        }
+        return new PcaModel(new float[d], components, eigenvalues, d, 0, PcaConfig.of(d));
+    }
+
     /** Training NSD ids firstId..firstId+59, test ids 1000+firstId..; test fMRI only if asked. */
     public static void subject(SparkSession spark, DataRoot root, String subject, int firstId, boolean testFmri, long seed) throws java.io.IOException {
         float[][] lhTrain = fmri(subject, firstId, true, seed, true), rhTrain = fmri(subject, firstId, false, seed, true);

@@ -9,9 +9,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.fbnet.config.Settings;
+import org.fbnet.pipeline.FbnetPipeline;
 import org.fbnet.stage.Pipeline;
 import org.fbnet.stage.Stage;
-import org.fbnet.stage.StageContext;
 import org.fbnet.stage.UnitResult;
 import org.fbnet.store.CurrentData;
 import org.fbnet.store.DataRoot;
@@ -27,7 +27,7 @@ public final class StageRunner {
 
     public static Pipeline.Report run(DataRoot root, Settings s, boolean force, Stage... stages) throws Exception {
         SparkSession spark = SparkTestBase.session();
-        Pipeline.Report r = new Pipeline(List.of(stages)).run(() -> new StageContext(root, s, () -> spark, force), line -> { });
+        Pipeline.Report r = new Pipeline(List.of(stages)).run(() -> FbnetPipeline.context(root, s, () -> spark, force), line -> { });
         List<UnitResult> failed = r.failures();
         if (failed.isEmpty() && !r.waiting().isEmpty()) {
             throw new AssertionError("units could not run for lack of inputs: " + r.waiting());
@@ -43,7 +43,7 @@ public final class StageRunner {
     /** The plan of the stages, without running them. */
     public static List<org.fbnet.stage.Unit> plan(DataRoot root, Settings s, Stage... stages) throws Exception {
         SparkSession spark = SparkTestBase.session();
-        return new Pipeline(List.of(stages)).plan(new StageContext(root, s, () -> spark, false));
+        return new Pipeline(List.of(stages)).plan(FbnetPipeline.context(root, s, () -> spark, false));
     }
 
     /** The ids of the units a report published. */

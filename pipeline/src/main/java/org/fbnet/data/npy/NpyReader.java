@@ -182,6 +182,20 @@ public final class NpyReader implements Closeable {
         in.close();
     }
 
+    /** Reads a whole 2-d array (rows x values) as float rows, for arrays that fit in memory. */
+    public static float[][] readMatrix(Path path, Configuration conf) throws IOException {
+        try (NpyReader r = open(path, conf)) {
+            long[] shape = r.header().shape();
+            if (shape.length != 2) {
+                throw new org.fbnet.data.InputDataException(path + ": expected a 2-d array (rows x values), found shape "
+                        + java.util.Arrays.toString(shape));
+            }
+            float[][] out = new float[Math.toIntExact(shape[0])][r.rowLength()];
+            for (float[] row : out) r.readRows(row);
+            return out;
+        }
+    }
+
     /** Convenience: read a 1-d or 2-d float array whole (for small files only). */
     public static float[] readAllFloats(Path path, Configuration conf) throws IOException {
         try (NpyReader r = open(path, conf)) {

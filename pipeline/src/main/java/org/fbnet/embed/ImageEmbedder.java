@@ -26,7 +26,7 @@ import org.fbnet.clip.ClipFeature;
 import org.fbnet.clip.ClipModel;
 import org.fbnet.clip.ClipModels;
 import org.fbnet.clip.EmbeddingConfig;
-import org.fbnet.clip.GpuDevices;
+import org.fbnet.spark.GpuDevices;
 import org.fbnet.data.InputDataException;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;

@@ -8,12 +8,12 @@ import java.util.Random;
  * measured validation vertices = decoded latents + vertex noise. With {@code signal = 0} the latents are
  * pure noise, unrelated to x.
  */
-final class PlantedSubject {
+public final class PlantedSubject {
     private PlantedSubject() { }
 
-    static final int INPUT = 20, LH = 5, RH = 6, VERTICES = 30;
+    public static final int INPUT = 20, LH = 5, RH = 6, VERTICES = 30;
 
-    static SubjectData generate(String name, long seed, int rows, double signal) {
+    public static SubjectData generate(String name, long seed, int rows, double signal) {
         Random r = new Random(seed);
         float[][] x = gaussian(r, rows, INPUT, 1);
         double[][] a = doubles(gaussian(r, INPUT, 16, (float) (1 / Math.sqrt(INPUT))));

@@ -1,4 +1,4 @@
-package org.fbnet.clip;
+package org.fbnet.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,7 +46,8 @@ class GpuDevicesTest {
     }
 
     @Test
-    void onTheCpuBackendPinningIsANoOp() {
-        GpuDevices.pinCurrentThread();
+    void outsideAGpuTaskOnTheCpuBackendNothingIsBound() {
+        GpuDevices.Binding b = GpuDevices.pinCurrentThread();
+        assertTrue(b.sparkAddresses().isEmpty() && !b.pinned(), b.describe());
     }
 }

@@ -25,6 +25,7 @@ public final class BenchCommand implements Command {
                 new IngestBenchmark(),
                 new PcaBenchmark(),
                 new PreprocessBenchmark(),
+                new PretrainBenchmark(),
                 new RidgeBenchmark(),
                 new SynthBenchmark(),
                 new TrainBenchmark())) {

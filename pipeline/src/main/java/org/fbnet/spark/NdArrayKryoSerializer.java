@@ -20,8 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * C order, in 1 MB chunks.
  * <p>ND4J's own Kryo serializer ({@code Nd4j.write}) writes and reads one element at a time through a
  * DataOutputStream: 0.4-0.5 s to write and 0.5-1.0 s to read 40M floats on our machine, against 0.02 s
- * for the bulk copy. Arrays it cannot copy as bytes (strings, compressed buffers, above 2 GB, big-endian
- * machines) fall back to {@code Nd4j.write}, marked by a flag byte.
+ * for the bulk copy. Arrays it cannot copy as bytes (compressed buffers, above 2 GB, big-endian machines)
+ * fall back to {@code Nd4j.write}, marked by a flag byte. String arrays are refused: ND4J's own format
+ * writes them but cannot read them back ("Cannot read type: UTF8 to UTF8").
  */
 public final class NdArrayKryoSerializer extends Serializer<INDArray> {
     private static final byte BULK = 1, ND4J = 2;
@@ -30,6 +31,9 @@ public final class NdArrayKryoSerializer extends Serializer<INDArray> {
 
     @Override
     public void write(Kryo kryo, Output output, INDArray array) {
+        if (array.dataType() == DataType.UTF8) {
+            throw new IllegalArgumentException("ND4J string arrays cannot be shipped through Spark: ND4J's own format does not read them back");
+        }
         if (!bulkCopyable(array)) {
             output.writeByte(ND4J);
             try {
@@ -46,6 +50,8 @@ public final class NdArrayKryoSerializer extends Serializer<INDArray> {
         long[] shape = array.shape();
         output.writeInt(shape.length, true);
         for (long d : shape) output.writeLong(d, true);
+        // An empty array may have rank 0, like a scalar: say which it is.
+        output.writeBoolean(array.isEmpty());
         if (array.isEmpty()) return;
         // Views (a slice, a transposed or 'f'-ordered array) have no contiguous C-order bytes of their own.
         INDArray c = array.isView() || array.ordering() != 'c' || array.offset() != 0 || array.data().length() != array.length()
@@ -69,10 +75,10 @@ public final class NdArrayKryoSerializer extends Serializer<INDArray> {
         DataType dtype = DataType.valueOf(input.readString());
         long[] shape = new long[input.readInt(true)];
         for (int i = 0; i < shape.length; i++) shape[i] = input.readLong(true);
+        if (input.readBoolean()) return shape.length == 0 ? Nd4j.empty(dtype) : Nd4j.create(dtype, shape);
         // Deserialised arrays outlive whatever workspace the reading thread happens to be in.
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray out = Nd4j.createUninitialized(dtype, shape, 'c');
-            if (out.isEmpty()) return out;
             ByteBuffer bytes = out.data().asNio().duplicate();
             long n = out.length() * out.data().getElementSize();
             bytes.position(0).limit((int) n);
@@ -87,7 +93,6 @@ public final class NdArrayKryoSerializer extends Serializer<INDArray> {
     }
 
     private static boolean bulkCopyable(INDArray a) {
-        return LITTLE_ENDIAN && !a.isS() && !a.isCompressed() && a.dataType() != DataType.UTF8
-                && a.length() * a.dataType().width() <= Integer.MAX_VALUE - 8;
+        return LITTLE_ENDIAN && !a.isCompressed() && a.length() * a.dataType().width() <= Integer.MAX_VALUE - 8;
     }
 }

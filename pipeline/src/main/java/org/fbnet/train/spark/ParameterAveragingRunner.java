@@ -14,6 +14,8 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.fbnet.train.EpochRunner;
 import org.fbnet.train.EpochSpec;
 import org.fbnet.train.TrainingRows;
@@ -48,9 +50,16 @@ public final class ParameterAveragingRunner implements EpochRunner {
         this.config = config;
     }
 
-    /** Also collect dl4j-spark's own timing statistics (for {@code fbnet bench pretrain}). */
+    /**
+     * Also collect dl4j-spark's own timing statistics (for {@code fbnet bench pretrain}). They time-stamp with
+     * an NTP clock by default, which fails without internet access: this JVM uses the system clock instead,
+     * executors of a cluster need {@code -Dorg.deeplearning4j.spark.time.TimeSource=...SystemClockTimeSource} too.
+     */
     public ParameterAveragingRunner collectTrainingStats(boolean collect) {
         this.collectStats = collect;
+        if (collect && System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
+            System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
+        }
         return this;
     }
 
@@ -74,9 +83,14 @@ public final class ParameterAveragingRunner implements EpochRunner {
                 + (config.averageUpdater() ? "averaged" : "restarted each round") + ")";
     }
 
-    /** What one epoch cost and where it ran. */
+    /**
+     * What one epoch cost and where it ran: wall time, the driver's model broadcasts, and summed over the
+     * training tasks their minibatch fits, Spark's run time (fits plus building the worker's model from the
+     * broadcast), result serialisation, result fetch and deserialisation on the driver, and GC.
+     */
     public record EpochReport(int rounds, int batches, long rows, double seconds, double broadcastSeconds, double workerFitSeconds,
-                              List<WorkerTask> tasks, String dl4jStats) { }
+                              double taskRunSeconds, double resultSerializeSeconds, double resultFetchSeconds, double gcSeconds,
+                              long resultBytes, List<WorkerTask> tasks, String dl4jStats) { }
 
     /** Training on one set of rows: the rows are broadcast once and freed on {@link #close}. */
     public final class AveragingSession implements EpochRunner.Session {
@@ -88,6 +102,7 @@ public final class ParameterAveragingRunner implements EpochRunner {
         private final LongAccumulator fitNanos;
         private final CollectionAccumulator<WorkerTask> tasks;
         private final int[] driverThreads;
+        private final TaskTimings timings = new TaskTimings();
         private RoundTrainingMaster master;
         private int masterBatch;
         private EpochReport last;
@@ -102,6 +117,7 @@ public final class ParameterAveragingRunner implements EpochRunner {
             this.tasks = jsc.sc().collectionAccumulator("fbnet pretrain tasks");
             this.driverThreads = new int[] {Nd4j.getEnvironment().maxThreads(), Nd4j.getEnvironment().maxMasterThreads(),
                     Nd4j.factory().blas().getMaxThreads()};
+            jsc.sc().addSparkListener(timings);
             LOG.info("pretrain: {} rows of {} subjects broadcast to {} workers; {}", rows.size(), rows.subjects().size(), workers, describe());
         }
 
@@ -140,8 +156,12 @@ public final class ParameterAveragingRunner implements EpochRunner {
             if (rowCount.value() != order.length) {
                 throw new IllegalStateException("pretrain epoch " + spec.epoch() + ": workers fitted " + rowCount.value() + " rows, expected " + order.length);
             }
-            last = new EpochReport(rounds, batches, order.length, (System.nanoTime() - t0) / 1e9, m.takeBroadcastNanos() / 1e9,
-                    fitNanos.value() / 1e9, List.copyOf(tasks.value()), collectStats ? m.getTrainingStats().statsAsString() : null);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            List<WorkerTask> done = List.copyOf(tasks.value());
+            TaskTimings.Totals t = timings.take(done.size());
+            last = new EpochReport(rounds, batches, order.length, seconds, m.takeBroadcastNanos() / 1e9, fitNanos.value() / 1e9,
+                    t.run(), t.resultSerialize(), t.resultFetch(), t.gc(), t.resultBytes(), done,
+                    collectStats ? m.getTrainingStats().statsAsString() : null);
             return lossSum.value() / rowCount.value();
         }
 
@@ -204,6 +224,7 @@ public final class ParameterAveragingRunner implements EpochRunner {
 
         @Override
         public void close() {
+            jsc.sc().removeSparkListener(timings);
             shipped.destroy();
             // In local mode the workers ran in this JVM and set ND4J's (process-wide) threads for their tasks.
             if (jsc.isLocal()) {

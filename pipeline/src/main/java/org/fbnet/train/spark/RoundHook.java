@@ -32,7 +32,13 @@ final class RoundHook implements TrainingHook {
 
     @Override
     public void preUpdate(MultiDataSet batch, Model model) {
-        if (batch instanceof TrainingRows.Batch seeded) seeded.seedRandom();
+        // dl4j-spark merges or splits minibatches whose size differs from batchSizePerWorker; the runner sets
+        // both to the same size, so every minibatch reaching a worker must be one the runner built.
+        if (!(batch instanceof TrainingRows.Batch seeded)) {
+            throw new IllegalStateException("a minibatch reached the worker without its dropout seed (" + batch.getClass().getName()
+                    + "): dl4j-spark rebuilt it; worker batch size and the minibatches' size must match");
+        }
+        seeded.seedRandom();
         started = System.nanoTime();
     }
 

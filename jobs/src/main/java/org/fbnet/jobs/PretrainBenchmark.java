@@ -40,7 +40,7 @@ final class PretrainBenchmark implements BenchCommand.Benchmark {
     public String summary() {
         return "dl4j-spark parameter-averaging pre-training examples/s: one JVM vs local[2] vs a 2-worker standalone cluster, "
                 + "averaging-frequency sweep; [--subjects N] [--rows N] [--batch N] [--frequency F] [--sweep F,F,...] "
-                + "[--sweep-on local,cluster] [--no-cluster] [--oversubscribe] [--executor-memory M] [--stats]";
+                + "[--sweep-on local,cluster] [--no-local] [--no-cluster] [--oversubscribe] [--worker-memory M] [--executor-memory M] [--stats]";
     }
 
     @Override
@@ -53,7 +53,7 @@ final class PretrainBenchmark implements BenchCommand.Benchmark {
         }
         for (String k : a.keySet()) {
             if (!List.of("--subjects", "--rows", "--warmup-rows", "--batch", "--frequency", "--sweep", "--sweep-on", "--no-cluster",
-                    "--oversubscribe", "--executor-memory", "--stats", "--width").contains(k)) {
+                    "--oversubscribe", "--executor-memory", "--worker-memory", "--stats", "--width", "--no-local").contains(k)) {
                 throw new IllegalArgumentException("fbnet bench pretrain: unknown option " + k);
             }
         }
@@ -66,7 +66,10 @@ final class PretrainBenchmark implements BenchCommand.Benchmark {
         List<String> sweepOn = List.of(a.getOrDefault("--sweep-on", "local,cluster").split(","));
         boolean cluster = !a.containsKey("--no-cluster");
         boolean stats = a.containsKey("--stats");
-        String executorMemory = a.getOrDefault("--executor-memory", "1400m");
+        // F-BNet's model and momentum are 320 MB; an executor holds the round's broadcast pieces and two serialised
+        // copies of its result on its heap at once (1400m ran out of heap), plus ND4J's arrays off-heap.
+        String workerMemory = a.getOrDefault("--worker-memory", "3g"), executorMemory = a.getOrDefault("--executor-memory", "2800m");
+        boolean localSpark = !a.containsKey("--no-local");
 
         Settings s = Settings.defaults();
         NetworkConfig net = NetworkConfig.from(s, 300, 75, 75);
@@ -91,8 +94,8 @@ final class PretrainBenchmark implements BenchCommand.Benchmark {
                 one.examplesPerSecond(), one.examplesPerCpuSecond()));
         System.out.println(table.get(table.size() - 1));
 
-        SparkSession session = SparkSessions.getOrCreate("bench pretrain", s.with("spark.local.master", "local[2]"));
-        try {
+        SparkSession session = localSpark ? SparkSessions.getOrCreate("bench pretrain", s.with("spark.local.master", "local[2]")) : null;
+        if (session != null) try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
             Runs local = new Runs(table, jsc, net, lion, warmup, timed, batch, one, stats, List::of);
             local.row("local[2]", base.withAveragingFrequency(frequency));
@@ -109,13 +112,12 @@ final class PretrainBenchmark implements BenchCommand.Benchmark {
         }
         if (cluster) {
             Path dir = Files.createTempDirectory("fbnet-bench-pretrain");
-            List<StandaloneCluster.WorkerSpec> workers = List.of(StandaloneCluster.WorkerSpec.plain(1, "1536m"), StandaloneCluster.WorkerSpec.plain(1, "1536m"));
+            List<StandaloneCluster.WorkerSpec> workers = List.of(StandaloneCluster.WorkerSpec.plain(1, workerMemory), StandaloneCluster.WorkerSpec.plain(1, workerMemory));
             try (StandaloneCluster c = StandaloneCluster.start(dir, StandaloneCluster.currentClassPath(), workers)) {
                 Map<String, String> app = new LinkedHashMap<>(c.appConf(1, executorMemory));
                 // ND4J allocates off-heap; JavaCPP caps that at the heap size unless told otherwise.
                 app.put("spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.maxbytes=4g -Dorg.bytedeco.javacpp.maxphysicalbytes=6g"
                         + " -Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource");
-                app.put("spark.executorEnv.OMP_NUM_THREADS", "1");
                 SparkSession cs = SparkSessions.getOrCreate("bench pretrain cluster", s, app);
                 try {
                     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(cs.sparkContext());

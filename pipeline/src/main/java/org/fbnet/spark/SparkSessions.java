@@ -1,5 +1,6 @@
 package org.fbnet.spark;
 
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.fbnet.config.Settings;
@@ -33,7 +34,9 @@ public final class SparkSessions {
         conf.setIfMissing("spark.app.name", "fbnet " + appName);
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator," + FbnetKryoRegistrator.class.getName());
-        conf.setIfMissing("spark.kryoserializer.buffer.max", s.get("spark.kryoserializer.buffer.max"));
+        for (String k : List.of("spark.broadcast.compress", "spark.task.maxDirectResultSize", "spark.rpc.message.maxSize")) {
+            conf.setIfMissing(k, s.get(k));
+        }
         conf.setIfMissing("spark.sql.shuffle.partitions", s.get("spark.sql.shuffle.partitions"));
         conf.setIfMissing("spark.sql.parquet.compression.codec", s.get("spark.parquet.compression"));
         conf.setIfMissing("spark.sql.sources.partitionOverwriteMode", "dynamic");

@@ -135,6 +135,8 @@ public final class StandaloneCluster implements AutoCloseable {
         m.put("spark.executor.cores", "" + executorCores);
         m.put("spark.cores.max", "" + executorCores * workers.size());
         m.put("spark.executor.memory", executorMemory);
+        // OpenMP sizes its pool from the machine's cores at start: an executor must use its own cores only.
+        m.put("spark.executorEnv.OMP_NUM_THREADS", "" + executorCores);
         m.put("spark.ui.enabled", "false");
         return m;
     }

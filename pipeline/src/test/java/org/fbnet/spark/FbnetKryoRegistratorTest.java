@@ -14,7 +14,6 @@ import org.apache.spark.serializer.SerializerInstance;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
-import org.fbnet.config.Settings;
 import org.fbnet.nn.FbnetNetwork;
 import org.fbnet.nn.NetworkConfig;
 import org.fbnet.nn.optim.LionConfig;
@@ -29,8 +28,7 @@ import scala.reflect.ClassTag$;
 class FbnetKryoRegistratorTest {
     static SerializerInstance kryo() {
         SparkConf conf = new SparkConf(false)
-                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator," + FbnetKryoRegistrator.class.getName())
-                .set("spark.kryoserializer.buffer.max", Settings.defaults().get("spark.kryoserializer.buffer.max"));
+                .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator," + FbnetKryoRegistrator.class.getName());
         return new KryoSerializer(conf).newInstance();
     }
 

@@ -67,13 +67,24 @@ public final class ParameterAveragingRunner implements EpochRunner {
 
     @Override
     public AveragingSession open(TrainingRows rows) {
-        int workers = config.workers();
-        if (workers == 0) {
-            int taskCpus = jsc.getConf().getInt("spark.task.cpus", 1);
-            workers = Math.max(1, jsc.defaultParallelism() / taskCpus);
-        }
+        int workers = config.workers() > 0 ? config.workers() : taskSlots();
         resolvedWorkers = workers;
         return new AveragingSession(rows, workers);
+    }
+
+    /**
+     * How many training tasks the cluster runs at once: its cores over {@code spark.task.cpus}, or with GPU
+     * scheduling its executors times the tasks one executor's GPUs hold (cores would overcount: a 4-core
+     * executor with one GPU runs one GPU task at a time).
+     */
+    private int taskSlots() {
+        SparkConf conf = jsc.getConf();
+        int cpuSlots = Math.max(1, jsc.defaultParallelism() / conf.getInt("spark.task.cpus", 1));
+        if (jsc.isLocal() || !conf.contains("spark.task.resource.gpu.amount")) return cpuSlots;
+        double perTask = conf.getDouble("spark.task.resource.gpu.amount", 1), perExecutor = conf.getDouble("spark.executor.resource.gpu.amount", 1);
+        // The status tracker lists the driver with the executors.
+        int executors = jsc.sc().statusTracker().getExecutorInfos().length - 1;
+        return Math.max(1, Math.min(cpuSlots, executors * (int) Math.floor(perExecutor / perTask + 1e-9)));
     }
 
     @Override
@@ -202,20 +213,14 @@ public final class ParameterAveragingRunner implements EpochRunner {
         }
 
         /**
-         * dl4j-spark returns each worker's parameters (and momentum) as one Kryo-serialised task result: fail
-         * before training, naming the setting, rather than after the first round's compute.
+         * dl4j-spark returns each worker's parameters (and momentum) as one task result, and Spark aborts a job
+         * whose results together exceed spark.driver.maxResultSize: fail before training, naming the setting,
+         * rather than after the first round's compute. (Results are serialised as streams since Spark 3.5, so
+         * spark.kryoserializer.buffer.max does not limit them: 320 MB results passed with its 64m default.)
          */
         private void checkResultLimits(ComputationGraph graph) {
-            SparkConf conf = jsc.getConf();
-            long params = graph.params().length() * graph.params().data().getElementSize();
-            long result = params * (config.averageUpdater() ? 2 : 1) + (1 << 20);
-            long kryoMax = conf.getSizeAsBytes("spark.kryoserializer.buffer.max", "64m");
-            if (result > kryoMax) {
-                throw new IllegalStateException("pretrain: each worker returns " + (result >> 20) + " MB of parameters"
-                        + (config.averageUpdater() ? " and Lion momentum" : "") + " but spark.kryoserializer.buffer.max is " + (kryoMax >> 20)
-                        + " MB; raise it (conf/spark.properties, or --conf for spark-submit) to at least " + ((result >> 20) + 1) + "m");
-            }
-            long maxResult = conf.getSizeAsBytes("spark.driver.maxResultSize", "1g");
+            long result = graph.params().length() * graph.params().data().getElementSize() * (config.averageUpdater() ? 2 : 1) + (1 << 20);
+            long maxResult = jsc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
             if (maxResult > 0 && result * workers > maxResult) {
                 throw new IllegalStateException("pretrain: " + workers + " workers return " + (result * workers >> 20) + " MB per round but "
                         + "spark.driver.maxResultSize is " + (maxResult >> 20) + " MB; raise it (or set it to 0) with --conf");

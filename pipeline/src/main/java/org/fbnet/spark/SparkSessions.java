@@ -34,7 +34,7 @@ public final class SparkSessions {
         conf.setIfMissing("spark.app.name", "fbnet " + appName);
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator," + FbnetKryoRegistrator.class.getName());
-        for (String k : List.of("spark.broadcast.compress", "spark.task.maxDirectResultSize", "spark.rpc.message.maxSize")) {
+        for (String k : List.of("spark.broadcast.compress", "spark.broadcast.blockSize", "spark.task.maxDirectResultSize", "spark.rpc.message.maxSize")) {
             conf.setIfMissing(k, s.get(k));
         }
         conf.setIfMissing("spark.sql.shuffle.partitions", s.get("spark.sql.shuffle.partitions"));

@@ -44,6 +44,7 @@ public final class ParameterAveragingRunner implements EpochRunner {
     private final ParameterAveragingConfig config;
     private boolean collectStats;
     private int resolvedWorkers;
+    private final List<EpochReport> history = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ParameterAveragingRunner(JavaSparkContext jsc, ParameterAveragingConfig config) {
         this.jsc = jsc;
@@ -64,6 +65,9 @@ public final class ParameterAveragingRunner implements EpochRunner {
     }
 
     public ParameterAveragingConfig config() { return config; }
+
+    /** The report of every epoch this runner has run, in order, over all its sessions. */
+    public List<EpochReport> history() { return List.copyOf(history); }
 
     @Override
     public AveragingSession open(TrainingRows rows) {
@@ -173,6 +177,7 @@ public final class ParameterAveragingRunner implements EpochRunner {
             last = new EpochReport(rounds, batches, order.length, seconds, m.takeBroadcastNanos() / 1e9, fitNanos.value() / 1e9,
                     t.run(), t.resultSerialize(), t.resultFetch(), t.gc(), t.resultBytes(), done,
                     collectStats ? m.getTrainingStats().statsAsString() : null);
+            history.add(last);
             return lossSum.value() / rowCount.value();
         }
 

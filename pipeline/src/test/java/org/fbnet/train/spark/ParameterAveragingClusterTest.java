@@ -22,19 +22,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fbnet.config.Settings;
 import org.fbnet.nn.NetworkConfig;
 import org.fbnet.spark.SparkSessions;
 import org.fbnet.spark.StandaloneCluster;
-import org.fbnet.train.EpochRunner;
-import org.fbnet.train.EpochSpec;
 import org.fbnet.train.FbnetModel;
 import org.fbnet.train.FbnetTrainer;
 import org.fbnet.train.PlantedSubject;
 import org.fbnet.train.SubjectData;
 import org.fbnet.train.TrainerConfig;
-import org.fbnet.train.TrainingRows;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -113,30 +109,9 @@ class ParameterAveragingClusterTest {
         if (cluster != null) cluster.close();
     }
 
-    /** Runs the trainer through the runner and keeps every epoch's report. */
-    static FbnetModel train(ParameterAveragingRunner runner, NetworkConfig net, int epochs, List<ParameterAveragingRunner.EpochReport> reports) {
-        EpochRunner recording = new EpochRunner() {
-            @Override
-            public Session open(TrainingRows rows) {
-                ParameterAveragingRunner.AveragingSession s = runner.open(rows);
-                return new Session() {
-                    @Override
-                    public double runEpoch(ComputationGraph graph, EpochSpec spec) {
-                        double loss = s.runEpoch(graph, spec);
-                        reports.add(s.lastEpoch());
-                        return loss;
-                    }
-
-                    @Override
-                    public void close() { s.close(); }
-                };
-            }
-
-            @Override
-            public String describe() { return runner.describe(); }
-        };
+    static FbnetModel train(ParameterAveragingRunner runner, NetworkConfig net, int epochs) {
         TrainerConfig config = new TrainerConfig(epochs, 32, epochs, 0.1, 7, 1, ParameterAveragingRunnerTest.LION);
-        return new FbnetTrainer(net, config, recording).fit(List.of(subj01, subj02));
+        return new FbnetTrainer(net, config, runner).fit(List.of(subj01, subj02));
     }
 
     static List<WorkerTask> tasks(List<ParameterAveragingRunner.EpochReport> reports) {
@@ -146,9 +121,10 @@ class ParameterAveragingClusterTest {
     @Test
     @Order(1)
     void pretrainsOnBothExecutorsEachBoundToItsGpuAndLearns() {
-        List<ParameterAveragingRunner.EpochReport> reports = new ArrayList<>();
         // pretrain.workers=0: one worker per task slot, two here.
-        FbnetModel m = train(new ParameterAveragingRunner(jsc, ONE_ROUND_PER_EPOCH), WIDE, 3, reports);
+        ParameterAveragingRunner runner = new ParameterAveragingRunner(jsc, ONE_ROUND_PER_EPOCH);
+        FbnetModel m = train(runner, WIDE, 3);
+        List<ParameterAveragingRunner.EpochReport> reports = runner.history();
         // Chance: r of 90 validation rows is about 0 +- 0.11.
         assertTrue(m.best().validationR() > 0.5, "best validation r " + m.best().validationR() + ": " + m.history());
         List<WorkerTask> tasks = tasks(reports);
@@ -182,13 +158,14 @@ class ParameterAveragingClusterTest {
             }
         };
         jsc.sc().addSparkListener(killer);
-        List<ParameterAveragingRunner.EpochReport> reports = new ArrayList<>();
+        ParameterAveragingRunner runner = new ParameterAveragingRunner(jsc, ONE_ROUND_PER_EPOCH);
         FbnetModel m;
         try {
-            m = train(new ParameterAveragingRunner(jsc, ONE_ROUND_PER_EPOCH), WIDE, 3, reports);
+            m = train(runner, WIDE, 3);
         } finally {
             jsc.sc().removeSparkListener(killer);
         }
+        List<ParameterAveragingRunner.EpochReport> reports = runner.history();
         assertTrue(killed.get() > 0, "no executor was killed");
         assertFalse(ProcessHandle.of(killed.get()).map(ProcessHandle::isAlive).orElse(false), "executor " + killed.get() + " still runs");
         // Every epoch fitted every row (the runner checks the row count), and the lost task ran again.

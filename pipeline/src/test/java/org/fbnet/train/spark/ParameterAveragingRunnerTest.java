@@ -3,7 +3,6 @@ package org.fbnet.train.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -118,31 +117,10 @@ class ParameterAveragingRunnerTest extends SparkTestBase {
         ParameterAveragingConfig two = new ParameterAveragingConfig(2, 3, 0, 0, true, 0, ParameterAveragingConfig.Repartition.NEVER);
         ParameterAveragingRunner runner = new ParameterAveragingRunner(jsc, two);
         TrainerConfig config = new TrainerConfig(12, 32, 4, 0.1, 7, 1, LION);
-        List<ParameterAveragingRunner.EpochReport> reports = new ArrayList<>();
-        EpochRunner recording = new EpochRunner() {
-            @Override
-            public Session open(TrainingRows rows) {
-                ParameterAveragingRunner.AveragingSession s = runner.open(rows);
-                return new Session() {
-                    @Override
-                    public double runEpoch(ComputationGraph graph, EpochSpec spec) {
-                        double loss = s.runEpoch(graph, spec);
-                        reports.add(s.lastEpoch());
-                        return loss;
-                    }
-
-                    @Override
-                    public void close() { s.close(); }
-                };
-            }
-
-            @Override
-            public String describe() { return runner.describe(); }
-        };
-        FbnetModel m = new FbnetTrainer(NET, config, recording).fit(List.of(subj01, subj02));
+        FbnetModel m = new FbnetTrainer(NET, config, runner).fit(List.of(subj01, subj02));
         // Chance: r of 90 validation rows is about 0 +- 0.11.
         assertTrue(m.best().validationR() > 0.5, "best validation r " + m.best().validationR() + ": " + m.history());
-        ParameterAveragingRunner.EpochReport first = reports.get(0);
+        ParameterAveragingRunner.EpochReport first = runner.history().get(0);
         // 450 + 360 training rows in minibatches of 32: 26 minibatches, rounds of 2 workers x 3.
         assertEquals(26, first.batches());
         assertEquals(5, first.rounds());

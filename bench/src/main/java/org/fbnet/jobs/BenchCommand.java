@@ -25,6 +25,7 @@ public final class BenchCommand implements Command {
                 new IngestBenchmark(),
                 new PcaBenchmark(),
                 new PreprocessBenchmark(),
+                new PretrainBenchmark(),
                 new PretrainGainBenchmark(),
                 new MemoryBenchmark(),
                 new RidgeBenchmark(),

@@ -51,7 +51,7 @@ final class TrainBenchmark implements BenchCommand.Benchmark {
         LionConfig lion = LionConfig.from(s);
         double flops = TrainingThroughput.flopsPerExample(net);
 
-        TrainingThroughput.setThreads(threads);
+        org.fbnet.linalg.Nd4jThreads.set(threads);
         TrainingThroughput.Result dl4j = TrainingThroughput.measure(net, lion, batch, warmup, steps, 1);
         System.out.printf("network: %d parameters, %.1f MFLOP per example (forward + backward), batch %d, %d timed steps after %d warm-up%n",
                 dl4j.parameters(), flops / 1e6, batch, steps, warmup);

@@ -39,13 +39,6 @@ public final class TrainingThroughput {
     }
 
     /** Sets ND4J's OpenMP and BLAS thread counts (0 leaves them as they are). */
-    public static void setThreads(int threads) {
-        if (threads <= 0) return;
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
-    }
-
     public static Result measure(NetworkConfig net, LionConfig lion, int batchSize, int warmup, int steps, long seed) {
         ComputationGraph graph = FbnetNetwork.build(net, lion, seed);
         Random r = new Random(seed);

@@ -23,7 +23,7 @@ import org.fbnet.clip.ClipFeature;
 import org.fbnet.clip.ClipModel;
 import org.fbnet.clip.ClipModels;
 import org.fbnet.clip.EmbeddingConfig;
-import org.fbnet.clip.GpuDevices;
+import org.fbnet.spark.GpuDevices;
 import org.fbnet.data.InputDataException;
 import org.fbnet.provenance.InputRef;
 import org.fbnet.provenance.Manifest;

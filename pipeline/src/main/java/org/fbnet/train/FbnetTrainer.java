@@ -87,7 +87,7 @@ public final class FbnetTrainer {
     }
 
     /** A subject's training rows as the epoch runner takes them (y = lh ++ rh latents). */
-    static TrainingRows.Subject trainingRows(Subject s) {
+    public static TrainingRows.Subject trainingRows(Subject s) {
         Subject.Rows t = s.train();
         float[][] y = new float[t.size()][];
         for (int i = 0; i < y.length; i++) {

@@ -17,14 +17,22 @@ public final class LocalEpochRunner implements EpochRunner {
         long rows = 0;
         while (batches.hasNext()) {
             MultiDataSet b = batches.next();
+            if (b instanceof TrainingRows.Batch seeded) seeded.seedRandom();
             graph.fit(b);
             long n = b.getFeatures(0).size(0);
-            // score() is the batch loss before the step plus DL4J's 0.5*wd*|W|^2 of its layers (the heads):
-            // take that term out, so the log shows the loss being minimised.
-            sum += (graph.score() - graph.calcRegularizationScore(true)) * n;
+            sum += fittedLoss(graph) * n;
             rows += n;
         }
         return rows == 0 ? Double.NaN : sum / rows;
+    }
+
+    /**
+     * The mean loss of the minibatch {@code graph} has just fitted, without regularization: score() is the
+     * batch loss before the step plus DL4J's 0.5*wd*|W|^2 of its layers (the heads); that term is taken
+     * out so the log shows the loss being minimised. Every runner reports its epoch loss with this.
+     */
+    public static double fittedLoss(ComputationGraph graph) {
+        return graph.score() - graph.calcRegularizationScore(true);
     }
 
     @Override

@@ -142,7 +142,7 @@ final class TrainJob implements Serializable {
 
     /** The task's body: binds the executor's GPU (if any), trains in this JVM, reports epochs through the progress file. */
     Outcome runOnExecutor() {
-        org.fbnet.clip.GpuDevices.pinCurrentThread();
+        org.fbnet.spark.GpuDevices.pinCurrentThread();
         try {
             return new Outcome(run(new LocalEpochRunner(), this::writeProgress), false, null);
         } catch (InputDataException e) {

@@ -74,10 +74,28 @@ public final class TrainStage implements Stage {
         NetworkConfig.from(s, 1, 1, 1);
         groupTargets(s);
         RefreshPolicy.from(s);
+        pretrainEngine(s);
     }
 
-    /** The pre-training stage, stepping in this JVM. */
-    public static TrainStage pretrain() { return new TrainStage(true, new LocalEpochRunner()); }
+    /** Whether pre-training averages across the executors ({@code pretrain.engine=spark}) or steps in this JVM. */
+    static boolean pretrainEngine(Settings s) {
+        String e = s.get("pretrain.engine");
+        s.check(e.equals("spark") || e.equals("local"), "pretrain.engine", "must be spark or local");
+        if (e.equals("spark")) org.fbnet.train.spark.ParameterAveragingConfig.from(s);
+        return e.equals("spark");
+    }
+
+    /** The engine of a pre-training unit: the one given to {@link #pretrain(EpochRunner)}, else {@code pretrain.engine}. */
+    private EpochRunner pretrainRunner(StageContext ctx) {
+        if (runner != null) return runner;
+        if (!pretrainEngine(ctx.settings())) return new LocalEpochRunner();
+        return new org.fbnet.train.spark.ParameterAveragingRunner(
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(ctx.spark().sparkContext()),
+                org.fbnet.train.spark.ParameterAveragingConfig.from(ctx.settings()));
+    }
+
+    /** The pre-training stage, on the engine {@code pretrain.engine} names. */
+    public static TrainStage pretrain() { return new TrainStage(true, null); }
 
     /** The pre-training stage with another engine (e.g. dl4j-spark parameter averaging). */
     public static TrainStage pretrain(EpochRunner runner) { return new TrainStage(true, runner); }
@@ -114,7 +132,16 @@ public final class TrainStage implements Stage {
             List<String> inputs = new ArrayList<>();
             for (String s : subjects) inputs.addAll(trainInputs(s));
             if (group) inputs.add(GROUP_PCA);
-            units.add(Planner.plan(ctx, Planner.Spec.of(name(), "pretrain", null, FORMAT_VERSION, inputs, settings, List.of(parent))
+            Map<String, String> pre = new TreeMap<>(settings);
+            pre.put("pretrain.engine", ctx.settings().get("pretrain.engine"));
+            if (pretrainEngine(ctx.settings())) {
+                // What averaging learns depends on these; ND4J threads and prefetching do not change the result.
+                for (String k : List.of("pretrain.workers", "pretrain.averaging.frequency", "pretrain.worker.batch.size",
+                        "pretrain.average.updater", "pretrain.repartition")) {
+                    pre.put(k, ctx.settings().get(k));
+                }
+            }
+            units.add(Planner.plan(ctx, Planner.Spec.of(name(), "pretrain", null, FORMAT_VERSION, inputs, pre, List.of(parent))
                     .keeping(policy.global())));
             return units;
         }
@@ -143,7 +170,7 @@ public final class TrainStage implements Stage {
 
     @Override
     public String runUnit(Unit unit, StageContext ctx) throws Exception {
-        return prepare(unit, ctx).run(pretraining ? runner : new LocalEpochRunner(), r -> { });
+        return prepare(unit, ctx).run(pretraining ? pretrainRunner(ctx) : new LocalEpochRunner(), r -> { });
     }
 
     /**

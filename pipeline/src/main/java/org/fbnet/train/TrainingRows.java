@@ -112,8 +112,10 @@ public final class TrainingRows implements Serializable {
     /**
      * The minibatch of rows {@code codes[from, to)}: inputs {x, y, z} and label y, where z is each row's
      * structured noise for this epoch (N(0,1) times the square root of its subject's eigenvalues).
+     * {@code codes} must be the epoch's {@link #order} (or a slice of it starting at {@code offset}):
+     * the batch's dropout seed comes from its position {@code offset + from} in that order.
      */
-    public MultiDataSet batch(long[] codes, int from, int to, EpochSpec spec) {
+    public Batch batch(long[] codes, int from, int to, EpochSpec spec, int offset) {
         int b = to - from;
         if (b <= 0) throw new IllegalArgumentException("empty batch [" + from + ", " + to + ")");
         float[] xs = new float[b * inputSize], ys = new float[b * brainSize], zs = new float[b * brainSize];
@@ -125,9 +127,33 @@ public final class TrainingRows implements Serializable {
             noise(s, r, spec, zs, i * brainSize);
         }
         INDArray yArr = Nd4j.create(ys, new long[] {b, brainSize}, 'c');
-        return new org.nd4j.linalg.dataset.MultiDataSet(
-                new INDArray[] {Nd4j.create(xs, new long[] {b, inputSize}, 'c'), yArr, Nd4j.create(zs, new long[] {b, brainSize}, 'c')},
-                new INDArray[] {yArr});
+        return new Batch(new INDArray[] {Nd4j.create(xs, new long[] {b, inputSize}, 'c'), yArr, Nd4j.create(zs, new long[] {b, brainSize}, 'c')},
+                new INDArray[] {yArr}, spec.randomSeed(offset + from));
+    }
+
+    /** {@link #batch(long[], int, int, EpochSpec, int)} of the whole epoch's order. */
+    public Batch batch(long[] codes, int from, int to, EpochSpec spec) {
+        return batch(codes, from, to, spec, 0);
+    }
+
+    /**
+     * A minibatch that carries the seed of the network's random draws while it is fitted (dropout masks):
+     * without it each thread's ND4J generator decides, so two runners fitting the same batches from the same
+     * parameters would still drop different units.
+     */
+    public static final class Batch extends org.nd4j.linalg.dataset.MultiDataSet {
+        private static final long serialVersionUID = 1L;
+        private final long randomSeed;
+
+        Batch(INDArray[] features, INDArray[] labels, long randomSeed) {
+            super(features, labels);
+            this.randomSeed = randomSeed;
+        }
+
+        /** Seeds this thread's ND4J generator for this batch; call right before fitting it, on the fitting thread. */
+        public void seedRandom() {
+            Nd4j.getRandom().setSeed(randomSeed);
+        }
     }
 
     /** Writes the structured noise of (subject, row) in this epoch into {@code out[offset ..]}. */
@@ -149,7 +175,7 @@ public final class TrainingRows implements Serializable {
             public MultiDataSet next() {
                 if (!hasNext()) throw new java.util.NoSuchElementException();
                 int to = Math.min(codes.length, next + spec.batchSize());
-                MultiDataSet b = batch(codes, next, to, spec);
+                Batch b = batch(codes, next, to, spec);
                 next = to;
                 return b;
             }

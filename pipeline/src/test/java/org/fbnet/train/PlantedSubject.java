@@ -12,13 +12,13 @@ import org.fbnet.subject.Subject;
  * measured validation vertices = decoded latents + vertex noise. With {@code signal = 0} the latents are
  * pure noise, unrelated to x. Structured-noise eigenvalues are the latents' sample variances.
  */
-final class PlantedSubject {
+public final class PlantedSubject {
     private PlantedSubject() { }
 
-    static final int INPUT = 20, LH = 5, RH = 6, VERTICES = 30;
+    public static final int INPUT = 20, LH = 5, RH = 6, VERTICES = 30;
 
     /** The subject's training rows (after {@code 10%} validation rows), validation rows with measured vertices, no test rows. */
-    static Subject generate(String name, long seed, int rows, double signal) {
+    public static Subject generate(String name, long seed, int rows, double signal) {
         Random r = new Random(seed);
         float[][] x = gaussian(r, rows, INPUT, 1);
         double[][] a = doubles(gaussian(r, INPUT, 16, (float) (1 / Math.sqrt(INPUT))));

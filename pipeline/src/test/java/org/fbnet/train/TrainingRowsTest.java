@@ -90,6 +90,28 @@ class TrainingRowsTest {
     }
 
     @Test
+    void aBatchCarriesTheSeedOfItsDropoutMasks() {
+        TrainingRows r = rows();
+        EpochSpec spec = new EpochSpec(2, 3, 50);
+        long[] order = r.order(spec);
+        org.fbnet.nn.NetworkConfig net = new org.fbnet.nn.NetworkConfig(3, 2, 2, 4, 0.02, 0.002, 0.5, 0.01, org.fbnet.nn.NetworkConfig.Loss.RACING);
+        org.fbnet.nn.optim.LionConfig lion = new org.fbnet.nn.optim.LionConfig(1e-3, 0.9, 0.99, 0);
+        float[][] after = new float[3][];
+        for (int k = 0; k < 3; k++) {
+            org.deeplearning4j.nn.graph.ComputationGraph g = org.fbnet.nn.FbnetNetwork.build(net, lion, 1);
+            TrainingRows.Batch b = r.batch(order, 50, 100, spec);
+            // The same batch built as a slice of the order starting elsewhere (another worker's share) has the same seed.
+            TrainingRows.Batch slice = r.batch(java.util.Arrays.copyOfRange(order, 40, 100), 10, 60, spec, 40);
+            if (k < 2) (k == 0 ? b : slice).seedRandom();
+            else org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(99);
+            g.fit(b);
+            after[k] = g.params().toFloatVector();
+        }
+        assertArrayEquals(after[0], after[1], 0f, "same batch, same seed: same dropout masks and step");
+        assertFalse(Arrays.equals(after[0], after[2]), "another generator state must drop other units (dropout 0.5 is active)");
+    }
+
+    @Test
     void rowsThatDoNotLineUpAreNamed() {
         TrainingRows.Subject bad = new TrainingRows.Subject("subj05", new float[3][3], new float[2][4], new float[4]);
         InputDataException e = assertThrows(InputDataException.class, () -> new TrainingRows(List.of(bad)));

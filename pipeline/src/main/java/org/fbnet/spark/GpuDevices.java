@@ -1,4 +1,4 @@
-package org.fbnet.clip;
+package org.fbnet.spark;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,13 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pins an executor task to the GPU Spark assigned it, on ND4J's CUDA backend.
+ * Pins an executor task to the GPU Spark assigned it, on ND4J's CUDA backend: used by the CLIP embedding
+ * tasks and the dl4j-spark pre-training workers alike.
  * <p>ND4J's CUDA affinity manager otherwise spreads new threads round-robin over every visible GPU,
  * so two executors sharing a machine would both use all GPUs (STACK.md "GPU-aware scheduling").
  * Spark's address (from its discovery script) is a physical id; ND4J numbers the devices it can see,
  * which {@code CUDA_VISIBLE_DEVICES} may restrict and reorder. ND4J still initialises a context on each
  * GPU it can see: for strict isolation, executors should see only their GPU (YARN and Kubernetes set
- * {@code CUDA_VISIBLE_DEVICES} or mount one device). Not run on a GPU: there is none on our machines.
+ * {@code CUDA_VISIBLE_DEVICES} or mount one device). Not run on a GPU: there is none on our machines; a
+ * standalone-cluster test with fake GPUs checks the choice and its log line on the CPU backend.
  */
 public final class GpuDevices {
     private static final Logger LOG = LoggerFactory.getLogger(GpuDevices.class);
@@ -80,16 +82,32 @@ public final class GpuDevices {
     }
 
     /**
-     * On a CUDA backend, binds the calling thread to its task's GPU; call before the thread's first ND4J op.
-     * Returns the ND4J device it bound, or empty on the CPU backend, where it does nothing.
+     * What a task thread was bound to: the GPU addresses Spark assigned the task, the ND4J device chosen
+     * for them, and whether ND4J was actually pinned (false on the CPU backend, where the choice is only logged).
      */
-    public static OptionalInt pinCurrentThread() {
-        if (Nd4j.getEnvironment().isCPU()) return OptionalInt.empty();
+    public record Binding(List<String> sparkAddresses, int device, boolean pinned) implements java.io.Serializable {
+        static final Binding NONE = new Binding(List.of(), -1, false);
+
+        public String describe() {
+            if (sparkAddresses.isEmpty()) return "no GPU assigned";
+            return "GPU " + String.join(",", sparkAddresses) + " -> ND4J device " + device + (pinned ? "" : " (CPU backend: not bound)");
+        }
+    }
+
+    /**
+     * Binds the calling thread to its task's GPU; call before the thread's first ND4J op. On the CPU backend
+     * the same choice is made and logged but nothing is bound, so the path can be checked without a GPU.
+     */
+    public static Binding pinCurrentThread() {
         List<String> addrs = taskGpuAddresses();
-        int device = select(addrs, System.getenv("CUDA_VISIBLE_DEVICES"), Nd4j.getAffinityManager().getNumberOfDevices());
-        LOG.info("task GPU {} (Spark addresses {}, CUDA_VISIBLE_DEVICES={}): ND4J device {}", addrs.isEmpty() ? "none" : addrs.get(0),
-                addrs, System.getenv("CUDA_VISIBLE_DEVICES"), device);
-        Nd4j.getAffinityManager().unsafeSetDevice(device);
-        return OptionalInt.of(device);
+        boolean cpu = Nd4j.getEnvironment().isCPU();
+        if (cpu && addrs.isEmpty()) return Binding.NONE;
+        String visible = System.getenv("CUDA_VISIBLE_DEVICES");
+        // The CPU backend sees no devices: the count is unknown there, so only the address rule is checked.
+        int device = select(addrs, visible, cpu ? Integer.MAX_VALUE : Nd4j.getAffinityManager().getNumberOfDevices());
+        Binding b = new Binding(addrs, device, !cpu);
+        LOG.info("task GPU binding: {} (Spark addresses {}, CUDA_VISIBLE_DEVICES={})", b.describe(), addrs, visible);
+        if (!cpu) Nd4j.getAffinityManager().unsafeSetDevice(device);
+        return b;
     }
 }

@@ -1,4 +1,4 @@
-package org.fbnet.clip;
+package org.fbnet.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
-import java.util.OptionalInt;
 import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.Test;
 
@@ -49,10 +48,11 @@ class GpuDevicesTest {
     }
 
     @Test
-    void onTheCpuBackendPinningIsANoOp() {
+    void outsideAGpuTaskOnTheCpuBackendNothingIsBound() {
         assumeTrue(Nd4j.getEnvironment().isCPU(), "the CPU backend");
         int device = Nd4j.getAffinityManager().getDeviceForCurrentThread();
-        assertEquals(OptionalInt.empty(), GpuDevices.pinCurrentThread(), "no device was bound");
+        GpuDevices.Binding b = GpuDevices.pinCurrentThread();
+        assertTrue(b.sparkAddresses().isEmpty() && !b.pinned(), b.describe());
         assertEquals(device, Nd4j.getAffinityManager().getDeviceForCurrentThread());
         // ND4J still works on this thread afterwards.
         assertEquals(6.0, Nd4j.createFromArray(1.0, 2.0, 3.0).sumNumber().doubleValue());

@@ -34,6 +34,13 @@ record FbnetRun(int code, String out, String err) {
         return this;
     }
 
+    /** The unit ids the run's summary says it published. */
+    java.util.Set<String> published() {
+        java.util.Set<String> units = new java.util.TreeSet<>();
+        out.lines().filter(l -> l.startsWith("  published  ")).forEach(l -> units.add(l.substring(13).trim().split("\\s+")[0]));
+        return units;
+    }
+
     /** The lines of stderr that are fbnet's own (the launcher's prefix), not log lines. */
     List<String> errorLines(String command) {
         return err.lines().filter(l -> l.startsWith("fbnet " + command + ":")).toList();

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.store.RunLock;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fbnet run} as a scheduler uses it: incremental when a subject arrives, one run at a time, status. */
 class RunCommandTest extends SparkTestBase {
-    private static final String[] SMALL = {
+    static final String[] SMALL = {
         "--set", "synth.train=60", "--set", "synth.test=8", "--set", "synth.lh=60", "--set", "synth.rh=70", "--set", "synth.image.size=32",
         "--set", "clip.random.hidden.size=32", "--set", "clip.random.layers=1", "--set", "clip.random.heads=2",
         "--set", "clip.random.image.size=32", "--set", "clip.random.patch.size=16",
@@ -34,11 +33,13 @@ class RunCommandTest extends SparkTestBase {
         return a.toArray(String[]::new);
     }
 
-    /** The unit ids a run's output says it published. */
-    private static Set<String> published(FbnetRun r) {
-        Set<String> out = new TreeSet<>();
-        r.out().lines().filter(l -> l.startsWith("  published  ")).forEach(l -> out.add(l.substring(13).trim().split("\\s+")[0]));
-        return out;
+    /**
+     * What a run publishes when one subject arrived after the last run: its own units, and the project
+     * report and comparison, which cover every subject (the image PCA, group PCA and pre-training are kept).
+     */
+    static Set<String> unitsOfANewSubject(String s) {
+        return Set.of("ingest/" + s + "/images", "ingest/" + s + "/fmri", "ingest/" + s + "/rois", "ingest/" + s + "/vertices", "embed/" + s,
+                "project/pca-fmri/" + s, "project/latents/" + s, "project/report", "finetune/" + s, "compare");
     }
 
     @Test
@@ -46,13 +47,12 @@ class RunCommandTest extends SparkTestBase {
         String data = dir.resolve("data").toString(), out = dir.resolve("out").toString();
         FbnetRun.of(args("synth", "--out", data, "--subjects", "2")).expect(ExitCode.OK);
         FbnetRun first = FbnetRun.of(args("run", "--input", data, "--truth", data + "/truth", "--output", out)).expect(ExitCode.OK);
-        assertEquals(21, published(first).size(), first.out());
+        assertEquals(21, first.published().size(), first.out());
 
         // A third subject's scans arrive (synth keeps the first two as they are: same settings, same files).
         FbnetRun.of(args("synth", "--out", data, "--subjects", "3")).expect(ExitCode.OK);
         FbnetRun second = FbnetRun.of(args("run", "--input", data, "--truth", data + "/truth", "--output", out)).expect(ExitCode.OK);
-        assertEquals(Set.of("ingest/subj03/images", "ingest/subj03/fmri", "ingest/subj03/rois", "ingest/subj03/vertices", "embed/subj03",
-                "project/pca-fmri/subj03", "project/latents/subj03", "project/report", "finetune/subj03", "compare"), published(second), second.out());
+        assertEquals(unitsOfANewSubject("subj03"), second.published(), second.out());
         // The image PCA, the group PCA and pre-training are kept (conf/run.properties): subj03 is seen through them.
         for (String kept : List.of("project/pca-image", "project/pca-fmri/group", "pretrain")) {
             assertTrue(second.out().matches("(?s).*unchanged +" + kept + " +kept: 1 new subject\\(s\\).*"), kept + "\n" + second.out());
@@ -66,7 +66,7 @@ class RunCommandTest extends SparkTestBase {
 
         // Nothing new: nothing runs. status shows every subject's model.
         FbnetRun third = FbnetRun.of(args("run", "--input", data, "--truth", data + "/truth", "--output", out)).expect(ExitCode.OK);
-        assertEquals(Set.of(), published(third), third.out());
+        assertEquals(Set.of(), third.published(), third.out());
         FbnetRun status = FbnetRun.of("status", "--output", out, "--json").expect(ExitCode.OK);
         for (String s : List.of("subj01", "subj02", "subj03")) assertTrue(status.out().contains("\"output\" : \"models/fbnet/" + s + "\""), status.out());
         assertTrue(status.out().contains("\"lock\" : null"), "the run released its lock: " + status.out());

@@ -143,6 +143,8 @@ final class TrainJob implements Serializable {
     /** The task's body: binds the executor's GPU (if any), trains in this JVM, reports epochs through the progress file. */
     Outcome runOnExecutor() {
         org.fbnet.spark.GpuDevices.pinCurrentThread();
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        LOG.info("{}: training on executor {}", unit, env == null ? "(none)" : env.executorId());
         try {
             return new Outcome(run(new LocalEpochRunner(), this::writeProgress), false, null);
         } catch (InputDataException e) {

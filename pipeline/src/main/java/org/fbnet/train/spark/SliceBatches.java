@@ -24,6 +24,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  */
 final class SliceBatches implements FlatMapFunction<Iterator<WorkerSlice>, MultiDataSet> {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SliceBatches.class);
 
     private final Broadcast<TrainingRows> rows;
     private final int threads;
@@ -55,6 +56,9 @@ final class SliceBatches implements FlatMapFunction<Iterator<WorkerSlice>, Multi
         }
         tasks.add(new WorkerTask(SparkEnv.get().executorId(), task.partitionId(), task.attemptNumber(), gpu.describe(), n, batches,
                 Collections.unmodifiableMap(perSubject)));
+        // In the executor's log: where each worker's slice trained (the accumulator reaches only the driver).
+        LOG.info("pretrain worker on executor {} (partition {}, attempt {}): {} minibatches, rows per subject {}, {} ND4J thread(s)",
+                SparkEnv.get().executorId(), task.partitionId(), task.attemptNumber(), batches, perSubject, n);
         return new Iterator<>() {
             private int slice, from;
 

@@ -228,17 +228,25 @@ class SparkSubmitRunTest {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("fbnet.maven", "mvn"), "-B", "-q", "-ntp",
                 "-f", RepositoryFiles.file("jobs/src/test/spark-home/pom.xml").toString(),
                 "dependency:build-classpath", "-Dmdep.outputFile=" + list));
-        if (Boolean.getBoolean("fbnet.maven.offline")) cmd.add("-o");
         String repo = System.getProperty("fbnet.maven.repo", "");
         if (!repo.isBlank()) cmd.add("-Dmaven.repo.local=" + repo);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("spark-home.log").toFile()).start();
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0,
-                "cannot list Spark's jars with " + String.join(" ", cmd) + ":\n" + Files.readString(dir.resolve("spark-home.log")));
+        // Offline first (the jars are usually there already), then online once for what is missing.
+        List<String> offline = new ArrayList<>(cmd);
+        offline.add("-o");
+        if (!maven(offline)) assertTrue(maven(cmd), "cannot list Spark's jars with " + String.join(" ", cmd) + ":\n"
+                + Files.readString(dir.resolve("spark-home.log")));
         List<String> jars = List.of(Files.readString(list).trim().split(File.pathSeparator));
         assertTrue(jars.stream().anyMatch(j -> j.contains("spark-core_2.12")), "no Spark in " + jars);
         assertFalse(jars.stream().anyMatch(j -> j.contains("fbnet") || j.contains("nd4j") || j.contains("deeplearning4j")),
                 "the Spark installation must not carry fbnet or DL4J: " + jars);
         return jars;
+    }
+
+    private static boolean maven(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("spark-home.log").toFile()).start();
+        if (p.waitFor(10, TimeUnit.MINUTES)) return p.exitValue() == 0;
+        p.destroyForcibly();
+        return false;
     }
 
     /** The git commit the spark-submit jar's fbnet-build.properties records. */

@@ -187,8 +187,7 @@ class SparkSubmitRunTest {
     }
 
     /**
-     * The driver's command line as bin/spark-class gets it: {@code org.apache.spark.launcher.Main} prints it
-     * NUL-separated (java from JAVA_HOME, the class path of $SPARK_HOME, the driver's heap, Java 17's flags).
+     * The driver's command line as bin/spark-class gets it from {@code org.apache.spark.launcher.Main} (java from JAVA_HOME, the class path of $SPARK_HOME, the driver's heap, Java 17's flags).
      */
     private static List<String> launcherCommand(Path home, List<String> submitArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx128m", "-cp", home.resolve("jars") + File.separator + "*",
@@ -202,7 +201,11 @@ class SparkSubmitRunTest {
             in.transferTo(buf);
         }
         assertEquals(0, p.waitFor(), "Spark's launcher refused the command: " + buf.toString(StandardCharsets.UTF_8));
-        List<String> words = new ArrayList<>(List.of(buf.toString(StandardCharsets.UTF_8).split("\u0000")));
+        // As bin/spark-class reads it: lines of messages, a line holding NUL, then the command's words each ended by NUL.
+        String printed = buf.toString(StandardCharsets.UTF_8);
+        int start = printed.indexOf("\u0000\n");
+        assertTrue(start >= 0, "Spark's launcher printed no command: " + printed);
+        List<String> words = new ArrayList<>(List.of(printed.substring(start + 2).split("\u0000")));
         assertTrue(words.contains("org.apache.spark.deploy.SparkSubmit"), "launcher output: " + words);
         return words;
     }

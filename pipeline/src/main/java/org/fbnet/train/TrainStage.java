@@ -211,10 +211,11 @@ public final class TrainStage implements Stage {
         jsc.setLocalProperty("spark.scheduler.pool", unit.subject());
         jsc.setJobGroup("fbnet " + unit.id(), "fbnet " + unit.id(), true);
         try (TrainJob.ProgressWatch watch = job.watchProgress(LOG)) {
-            // Java-serialised whole (records, immutable lists, ND4J-free): what Kryo handles varies by version.
-            byte[] blob = org.apache.commons.lang3.SerializationUtils.serialize(job);
-            String[] o = jsc.parallelize(List.of(blob), 1)
-                    .map(b -> org.apache.commons.lang3.SerializationUtils.<TrainJob>deserialize(b).runOnExecutor().toArray()).collect().get(0);
+            // The job travels in the task's closure, Java-serialised whole (records, immutable lists, ND4J-free; what
+            // Kryo handles varies by version) and read back by Spark with the application's class loader. (Java
+            // deserialisation by a library on Spark's class path, e.g. commons-lang3, cannot see the spark-submit
+            // jar's classes on a cluster: ClassNotFoundException in SparkSubmitRunTest.)
+            String[] o = jsc.parallelize(List.of(0), 1).map(ignored -> job.runOnExecutor().toArray()).collect().get(0);
             return TrainJob.Outcome.of(o).orThrow();
         }
     }

@@ -97,7 +97,6 @@ class SparkSubmitRunTest {
         Version pretrained = root.versioned("models/fbnet/pretrained").current().orElseThrow();
         Manifest pm = pretrained.manifest();
         assertTrue(String.valueOf(pm.get("runner")).startsWith("dl4j-spark parameter averaging"), "pre-trained by: " + pm.get("runner"));
-        assertEquals("spark", pm.settings().get("pretrain.engine"));
         assertEquals(commit, pm.code().get("commit"), "the driver's manifests name the commit of the jar it ran");
         assertTrue(root.versioned("reports/index").current().isPresent(), "the run report was published:\n" + first.out());
         Map<String, String> versions = new TreeMap<>();

@@ -56,9 +56,12 @@ final class SliceBatches implements FlatMapFunction<Iterator<WorkerSlice>, Multi
         }
         tasks.add(new WorkerTask(SparkEnv.get().executorId(), task.partitionId(), task.attemptNumber(), gpu.describe(), n, batches,
                 Collections.unmodifiableMap(perSubject)));
-        // In the executor's log: where each worker's slice trained (the accumulator reaches only the driver).
-        LOG.info("pretrain worker on executor {} (partition {}, attempt {}): {} minibatches, rows per subject {}, {} ND4J thread(s)",
-                SparkEnv.get().executorId(), task.partitionId(), task.attemptNumber(), batches, perSubject, n);
+        // In the executor's log: where each worker's slice trained (the accumulator reaches only the driver). In local
+        // mode (executor "driver") the console would get a line per worker and round: debug there.
+        String executor = SparkEnv.get().executorId();
+        LOG.atLevel(executor.equals("driver") ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
+                .log("pretrain worker on executor {} (partition {}, attempt {}): {} minibatches, rows per subject {}, {} ND4J thread(s)",
+                executor, task.partitionId(), task.attemptNumber(), batches, perSubject, n);
         return new Iterator<>() {
             private int slice, from;
 

@@ -54,8 +54,10 @@ class SparkSubmitRunTest {
     /**
      * The run tests' small settings, trained for 4 epochs. At these sizes (what two 1-core executors finish in
      * minutes) the network does not generalise: on 150 images per subject, 12 epochs reached a validation r of
-     * 0.00-0.01 (ridge: 0.11 from the random CLIP's features, 0.27 from synth's planted features), so the test
-     * checks that training made progress (lower training loss), not a validation score.
+     * 0.00-0.01 (ridge: 0.11 from the random CLIP's features, 0.27 from synth's planted features), and the racing
+     * loss with fresh noise is not monotone over 4 epochs (0.10, 0.06, 0.01, 0.11 seen). So this test checks that
+     * every epoch ran with finite losses; that averaging on this kind of cluster learns is shown on planted data by
+     * ParameterAveragingClusterTest (validation r above 0.5).
      */
     private static final Map<String, String> SETTINGS = settings(RunCommandTest.SMALL, "train.epochs=4");
 
@@ -128,8 +130,8 @@ class SparkSubmitRunTest {
     }
 
     /**
-     * A subject's model: current, loadable, fine-tuned from the pre-trained version, and trained (its last epoch's
-     * training loss below its first's). Returns the current version's id.
+     * A subject's model: current, loadable, fine-tuned from the pre-trained version, every epoch run with finite
+     * losses. Returns the current version's id.
      */
     private static String checkModel(DataRoot root, String subject, String parent) throws IOException {
         Version v = root.versioned("models/fbnet/" + subject).current().orElseThrow(() -> new AssertionError(subject + " has no model"));
@@ -142,7 +144,8 @@ class SparkSubmitRunTest {
 
     private static void assertTrained(String what, FbnetModel m) {
         var h = m.history();
-        assertTrue(h.size() >= 2 && h.get(h.size() - 1).trainLoss() < h.get(0).trainLoss(), what + ": training loss did not fall: " + h);
+        assertEquals(Integer.parseInt(SETTINGS.get("train.epochs")), h.size(), what + ": epochs run: " + h);
+        assertTrue(h.stream().allMatch(r -> Double.isFinite(r.trainLoss()) && Double.isFinite(r.validationR())), what + ": " + h);
     }
 
     /** The fine-tune units the executors' logs say they trained. */

@@ -107,7 +107,7 @@ class ResumePointTest {
         TrainJob job = pretrainUnit(killed, fp, 7, EPOCHS);
         killDuringEpoch(job, tmp);
         java.nio.file.Path point = killed.resolve("models/fbnet/pretrained").resolve(ResumePoint.DIR).resolve(fp);
-        assertTrue(Files.isDirectory(point.resolve("epoch=0000" + (KILLED_IN - 1))), "epoch " + (KILLED_IN - 1) + " saved: " + list(point));
+        assertTrue(Files.isDirectory(point.resolve("epoch=0000" + (KILLED_IN - 1))), "epoch " + (KILLED_IN - 1) + " saved: " + names(point));
         assertFalse(Files.exists(point.resolve("epoch=0000" + KILLED_IN)), "the killed epoch was not saved");
         assertTrue(VersionedDir.at(new Path(killed.resolve("models/fbnet/pretrained").toUri()), conf).current().isEmpty());
 
@@ -146,7 +146,7 @@ class ResumePointTest {
         assertThrows(IllegalStateException.class, () -> pretrainUnit(tmp, before, 7, 3).run(new LocalEpochRunner(), r -> {
             if (r.epoch() == 3) throw new IllegalStateException("stopped in epoch 3");
         }));
-        assertTrue(Files.isDirectory(points.resolve(before).resolve("epoch=00002")), list(points.resolve(before)));
+        assertTrue(Files.isDirectory(points.resolve(before).resolve("epoch=00002")), names(points.resolve(before)).toString());
 
         List<Integer> epochs = new ArrayList<>();
         List<Boolean> oldPointSeen = new ArrayList<>();
@@ -160,11 +160,31 @@ class ResumePointTest {
         assertNull(published(tmp).parent());
     }
 
-    private static String list(java.nio.file.Path dir) {
+    @Test
+    void aRunThatStoppedEarlyResumesToItsBestEpochWithoutTrainingFurther(@TempDir java.nio.file.Path tmp) throws Exception {
+        Subject noise = PlantedSubject.generate("subj03", 3, 300, 0.0);
+        ResumePoint point = ResumePoint.at(new Path(tmp.toUri()), "train/subj03", "d".repeat(64), conf);
+        TrainerConfig config = new TrainerConfig(40, 32, 2, 0.1, 7, 1, FbnetTrainerTest.LION);
+        FbnetModel first = new FbnetTrainer(FbnetTrainerTest.NET, config).resumingFrom(point).fit(List.of(noise));
+        assertTrue(first.history().size() < 40, "stopped early: " + first.history().size());
+        // The trainer leaves its resume point (TrainJob removes it once published): as after a kill during the publish.
+        List<Integer> trained = new ArrayList<>();
+        FbnetModel again = new FbnetTrainer(FbnetTrainerTest.NET, config).resumingFrom(point).onEpoch(r -> trained.add(r.epoch()))
+                .fit(List.of(noise));
+        assertEquals(List.of(), trained, "early stopping was reached: no more epochs");
+        assertEquals(first.bestEpoch(), again.bestEpoch());
+        assertEquals(first.history(), again.history());
+        assertArrayEquals(floats(first.parameters()), floats(again.parameters()), "the best epoch's parameters, kept in the resume point");
+        assertArrayEquals(floats(first.optimizerState()), floats(again.optimizerState()));
+        java.nio.file.Path saved = tmp.resolve(ResumePoint.DIR).resolve("d".repeat(64));
+        assertEquals(first.bestEpoch() == first.history().size() ? List.of(String.format("epoch=%05d", first.bestEpoch()))
+                : List.of(String.format("epoch=%05d", first.bestEpoch()), String.format("epoch=%05d", first.history().size())),
+                names(saved), "only the best and the latest epoch are kept");
+    }
+
+    private static List<String> names(java.nio.file.Path dir) throws java.io.IOException {
         try (var s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList().toString();
-        } catch (java.io.IOException e) {
-            return dir + ": " + e;
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 }

@@ -186,6 +186,28 @@ class ResumePointTest {
                 names(saved), "only the best and the latest epoch are kept");
     }
 
+    @Test
+    void resumesFromAPointOnHdfs() throws Exception {
+        Path dir = org.fbnet.testing.MiniHdfs.newDir("resume");
+        Configuration hdfs = org.fbnet.testing.MiniHdfs.conf();
+        Subject s = PlantedSubject.generate("subj01", 1, 300, 1.0);
+        TrainerConfig config = new TrainerConfig(4, 32, 4, 0.1, 7, 1, FbnetTrainerTest.LION);
+        FbnetModel whole = new FbnetTrainer(FbnetTrainerTest.NET, config).fit(List.of(s));
+        ResumePoint point = ResumePoint.at(dir, "train/subj01", "f".repeat(64), hdfs);
+        assertThrows(IllegalStateException.class, () -> new FbnetTrainer(FbnetTrainerTest.NET, config).resumingFrom(point).onEpoch(r -> {
+            if (r.epoch() == 3) throw new IllegalStateException("stopped in epoch 3");
+        }).fit(List.of(s)));
+        assertTrue(dir.getFileSystem(hdfs).exists(new Path(point.path(), "epoch=00002")));
+        List<Integer> trained = new ArrayList<>();
+        FbnetModel resumed = new FbnetTrainer(FbnetTrainerTest.NET, config).resumingFrom(point).onEpoch(r -> trained.add(r.epoch()))
+                .fit(List.of(s));
+        assertEquals(List.of(3, 4), trained);
+        assertArrayEquals(floats(whole.parameters()), floats(resumed.parameters()));
+        assertArrayEquals(floats(whole.optimizerState()), floats(resumed.optimizerState()));
+        point.remove();
+        assertFalse(dir.getFileSystem(hdfs).exists(new Path(dir, ResumePoint.DIR)));
+    }
+
     private static List<String> names(java.nio.file.Path dir) throws java.io.IOException {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

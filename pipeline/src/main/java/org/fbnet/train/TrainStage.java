@@ -161,7 +161,8 @@ public final class TrainStage implements Stage {
     static boolean groupTargets(Settings s) {
         String t = s.get("train.pretrain.targets");
         s.check(t.equals("group") || t.equals("subject"), "train.pretrain.targets", "must be group or subject");
-        return t.equals("group");
+        // With pca.fmri.space=group every subject's latents already are group coordinates: nothing to map.
+        return t.equals("group") && !"group".equals(s.get("pca.fmri.space"));
     }
 
     private static List<String> trainInputs(String subject) {

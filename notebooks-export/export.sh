@@ -25,7 +25,7 @@ case "$size" in tiny|small) ;; *) echo "export.sh: --size must be tiny or small,
 # Debian's Jupyter: a pyenv or venv python3 earlier on PATH usually lacks nbconvert.
 jupyter="${FBNET_JUPYTER:-/usr/bin/jupyter}"
 if ! "$jupyter" nbconvert --version > /dev/null 2>&1; then
-  echo "export.sh: '$jupyter nbconvert' does not run; install Debian's jupyter-nbconvert, jupyter-client and python3-ipykernel (or set FBNET_JUPYTER)" >&2
+  echo "export.sh: '$jupyter nbconvert' does not run; install Debian's jupyter-nbconvert and python3-jupyter-client (or set FBNET_JUPYTER)" >&2
   exit 69
 fi
 

@@ -24,9 +24,7 @@ public final class RunCommand implements Command {
     @Override
     public List<Flag> flags() {
         return List.of(
-                Flag.input("--input", "DIR", "dataset folder holding subjNN/ (any Hadoop FileSystem URI)", true),
-                Flag.output("--output", "URI", "output root (any Hadoop FileSystem URI)", true),
-                Flag.input("--truth", "DIR", "folder with subjNN/{lh,rh}_test_fmri.npy and _noise_ceiling.npy (optional)", false),
+                IngestCommand.INPUT, IngestCommand.OUTPUT, IngestCommand.TRUTH,
                 Flag.setting("--refresh-global", "run.refresh.global", "BOOL"),
                 Flag.toggle("--break-lock", "remove the output root's lock first (after a run died; otherwise it expires by itself)"),
                 StageRuns.DRY_RUN, StageRuns.FORCE);

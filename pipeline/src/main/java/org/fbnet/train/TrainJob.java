@@ -108,6 +108,9 @@ final class TrainJob implements Serializable {
         // The pre-trained checkpoint keeps Lion's state of its best epoch; subject checkpoints, what users load, do not.
         boolean withOptimizerState = subject == null;
         Manifest base = model.describe(planned).with("optimizerState", withOptimizerState);
+        Map<String, Object> rows = new LinkedHashMap<>();
+        for (Subject s : data) rows.put(s.name(), Map.of("training", s.train().size(), "validation", s.validation().size()));
+        base = base.with("rows", rows);
         VersionedDir dir = VersionedDir.at(new Path(outputDir), c);
         DataRoot dataRoot = new DataRoot(new Path(root), c, checkpoints == null ? null : new Path(checkpoints));
         // A subject's version becomes a self-contained checkpoint (CheckpointContents), checked before it is current.

@@ -1,9 +1,17 @@
 package org.fbnet.jobs;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.fbnet.compare.Claims;
 import org.fbnet.compare.CompareConfig;
+import org.fbnet.config.Settings;
 import org.fbnet.pipeline.FbnetPipeline;
+import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.store.Version;
 
 /** {@code fbnet compare}: scores F-BNet as trained, its ablations and the ridge baseline, and tabulates them. */
 public final class CompareCommand implements Command {
@@ -24,21 +32,30 @@ public final class CompareCommand implements Command {
 
     @Override
     public int run(CliArgs args) throws Exception {
-        org.fbnet.config.Settings s = args.settings(HadoopConf.create());
+        Settings s = args.settings(HadoopConf.create());
         if (StageRuns.run(s, args.get("--data"), null, List.of(FbnetPipeline.COMPARE), args) != null) {
             System.out.print(table(s, args.get("--data")));
         }
         return 0;
     }
 
-    /** The current comparison table of an output root (markdown) and where its report is. */
-    static String table(org.fbnet.config.Settings s, String data) throws java.io.IOException {
-        org.fbnet.store.DataRoot root = org.fbnet.store.DataRoot.of(data, HadoopConf.create());
-        org.fbnet.store.Version v = root.versioned(org.fbnet.store.DataRoot.report(CompareConfig.from(s).reportName())).requireCurrent("fbnet compare");
-        org.apache.hadoop.fs.Path md = new org.apache.hadoop.fs.Path(v.path(), "comparison.md");
-        try (java.io.InputStream in = md.getFileSystem(root.conf()).open(md)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    + "best: " + v.manifest().getString("best") + "; report, plots and submission.zip in " + v.path() + "\n";
+    /** The current comparison report of an output root. */
+    static Version report(Settings s, String data) throws IOException {
+        DataRoot root = DataRoot.of(data, HadoopConf.create());
+        return root.versioned(DataRoot.report(CompareConfig.from(s).reportName())).requireCurrent("fbnet compare");
+    }
+
+    /** The current comparison table of an output root (markdown), its best run and what it says of the paper's claims. */
+    static String table(Settings s, String data) throws IOException {
+        Version v = report(s, data);
+        Path md = new Path(v.path(), "comparison.md");
+        org.apache.hadoop.conf.Configuration conf = HadoopConf.create();
+        String table;
+        try (InputStream in = md.getFileSystem(conf).open(md)) {
+            table = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+        Claims.Data claimsData = Claims.data(v.manifest(), conf);
+        return table + "best (highest validation score): " + v.manifest().getString("best") + "; report, plots and submission.zip in "
+                + v.path() + "\n\n" + Claims.summary(Claims.check(Claims.table(v.manifest()), claimsData), claimsData);
     }
 }

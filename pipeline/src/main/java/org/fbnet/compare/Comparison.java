@@ -44,8 +44,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Comparison implements Stage {
     public static final String KIND = "comparison";
-    public static final int FORMAT_VERSION = 2;
+    /** 3: the manifest records each subject's row counts ({@link #ROWS}). */
+    public static final int FORMAT_VERSION = 3;
     public static final String NAME = "compare";
+    /** Manifest fields: the table (a metric, as {@link ComparisonTable#rowsAsMaps()}) and each subject's train/validation/test row counts. */
+    public static final String TABLE_METRIC = "table", ROWS = "rows";
     private static final Logger LOG = LoggerFactory.getLogger(Comparison.class);
 
     private final CompareConfig config;
@@ -78,7 +81,7 @@ public final class Comparison implements Stage {
     }
 
     /** What the comparison produced: the table (with seed means), the best run's id, and where it was published. */
-    public record Outcome(ComparisonTable table, String bestRun, Path report) { }
+    public record Outcome(ComparisonTable table, String bestRun, Path report, Map<String, Map<String, Integer>> rows) { }
 
     /** The outcome of the last unit this instance ran, or null. */
     public Outcome lastOutcome() { return last; }
@@ -114,9 +117,9 @@ public final class Comparison implements Stage {
         Outcome[] out = new Outcome[1];
         Version v = ctx.dir(unit.outputs().get(0)).publish(base, (staging, m) -> {
             out[0] = compare(ctx, subjects, staging);
-            return m.with("best", out[0].bestRun()).withMetric("table", out[0].table().rowsAsMaps());
+            return m.with("best", out[0].bestRun()).with(ROWS, out[0].rows()).withMetric(TABLE_METRIC, out[0].table().rowsAsMaps());
         });
-        last = new Outcome(out[0].table(), out[0].bestRun(), v.path());
+        last = new Outcome(out[0].table(), out[0].bestRun(), v.path(), out[0].rows());
         LOG.info("compare: best run {}; report at {}", last.bestRun(), v.path());
         return "best " + last.bestRun() + " -> " + v.path();
     }
@@ -133,6 +136,7 @@ public final class Comparison implements Stage {
         Map<String, Double> seconds = new LinkedHashMap<>();
         Map<String, Map<String, List<EpochRecord>>> curvesBySubject = new LinkedHashMap<>();
         List<RoiAtlas.Roi> rois = new ArrayList<>();
+        Map<String, Map<String, Integer>> rowCounts = new LinkedHashMap<>();
         boolean testTruth = true;
         for (String subject : subjects) {
             long t0 = System.nanoTime();
@@ -142,6 +146,11 @@ public final class Comparison implements Stage {
                     data.test().size(), data.test().hasTruth() ? "with truth" : "no truth",
                     data.vertices(Hemisphere.LH), data.vertices(Hemisphere.RH));
             rois.addAll(data.rois().rois());
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            counts.put("train", data.train().size());
+            counts.put("validation", data.validation().size());
+            counts.put("test", data.test().size());
+            rowCounts.put(subject, counts);
             testTruth &= data.test().hasTruth();
             Variant.TrainingVertices vertices = h -> loader.trainingVertices(subject, h);
             for (Run run : runs) {
@@ -213,7 +222,7 @@ public final class Comparison implements Stage {
             FileUtil.copy(fs, bestSubmission, fs, submission, false, root.conf());
             Submission.zip(submission, new Path(dir, Submission.ZIP_NAME), root.conf());
         }
-        return new Outcome(table, best, dir);
+        return new Outcome(table, best, dir, rowCounts);
     }
 
     private static Path runDir(Path dir, Run run) {

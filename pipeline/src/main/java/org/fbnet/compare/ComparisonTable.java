@@ -88,6 +88,20 @@ public record ComparisonTable(List<Row> rows) {
         return list;
     }
 
+    /** The table {@link #rowsAsMaps()} wrote (e.g. read back from a manifest's JSON). */
+    public static ComparisonTable fromMaps(List<Map<String, Object>> maps) {
+        List<Row> rows = new ArrayList<>();
+        for (Map<String, Object> m : maps) {
+            rows.add(new Row((String) m.get("variant"), String.valueOf(m.get("seed")), number(m.get("val_score")), number(m.get("val_r")),
+                    number(m.get("test_score")), number(m.get("test_r")), number(m.get("fit_seconds"))));
+        }
+        return new ComparisonTable(rows);
+    }
+
+    private static Double number(Object o) {
+        return o == null ? null : ((Number) o).doubleValue();
+    }
+
     /** A markdown table; missing values are shown as "-". */
     public String toMarkdown() {
         StringBuilder sb = new StringBuilder("| model | seed | validation score (%) | validation r | test score (%) | test r | fit (s) |\n")

@@ -37,6 +37,8 @@ public final class CliArgs {
                 a.help = true;
                 continue;
             }
+            // --config is --conf's long form (run's documented spelling).
+            if (arg.equals("--config")) arg = "--conf";
             if (arg.equals("--conf") || arg.equals("--set")) {
                 String v = inline != null ? inline : value(argv, ++i, arg, command);
                 if (arg.equals("--conf")) {

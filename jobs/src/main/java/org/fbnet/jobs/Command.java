@@ -14,4 +14,12 @@ public interface Command {
 
     /** Runs with parsed arguments; returns the process exit code. */
     int run(CliArgs args) throws Exception;
+
+    /** Whether the command parses its own arguments ({@link #runRaw}) instead of flags. */
+    default boolean takesRawArguments() { return false; }
+
+    /** Runs with the arguments after the command's name, for commands that parse them themselves. */
+    default int runRaw(String[] argv) throws Exception {
+        throw new UnsupportedOperationException(name() + " takes flags");
+    }
 }

@@ -23,7 +23,8 @@ public enum ExitCode {
     DATA(65, "bad input data: the message names the file or subject and what is wrong"),
     NO_INPUT(66, "missing input: a path given on the command line (or a setting naming one) does not exist"),
     INTERNAL(70, "internal error (a bug): one line on stderr, the stack trace in a file it names"),
-    IO(74, "I/O error reading or writing storage");
+    IO(74, "I/O error reading or writing storage"),
+    LOCKED(75, "another run holds the output root's lock: try again later (or --break-lock if it died)");
 
     public final int code;
     public final String meaning;
@@ -40,6 +41,7 @@ public enum ExitCode {
         // Most specific first: our own types wherever they are in the chain, then storage, then anything else.
         Throwable t;
         if ((t = find(failure, x -> x instanceof UsageException || x instanceof ConfigException)) != null) return new Classified(USAGE, t);
+        if ((t = find(failure, x -> x instanceof org.fbnet.store.RunLock.HeldException)) != null) return new Classified(LOCKED, t);
         if ((t = find(failure, x -> x instanceof MissingInputException)) != null) return new Classified(NO_INPUT, t);
         if ((t = find(failure, x -> x instanceof InputDataException || x instanceof JsonProcessingException)) != null) {
             return new Classified(DATA, t);

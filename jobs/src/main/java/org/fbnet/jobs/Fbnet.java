@@ -17,9 +17,12 @@ import org.fbnet.store.HadoopConf;
  * {@code -Dfbnet.debug=true}) prints it on stderr as well.
  */
 public final class Fbnet {
-    /** Every subcommand, in pipeline order. */
+    /**
+     * Every subcommand, in pipeline order, then those other modules on the class path provide
+     * ({@code bench}, from the bench module that bin/fbnet runs and the spark-submit jar leaves out).
+     */
     static List<Command> commands() {
-        return List.of(
+        List<Command> all = new java.util.ArrayList<>(List.of(
                 new SynthCommand(),
                 new IngestCommand(),
                 new EmbedCommand(),
@@ -28,8 +31,11 @@ public final class Fbnet {
                 TrainCommand.finetune(),
                 TrainCommand.train(),
                 new CompareCommand(),
-                new DemoCommand(),
-                new BenchCommand());
+                new RunCommand(),
+                new StatusCommand(),
+                new DemoCommand()));
+        java.util.ServiceLoader.load(Command.class).forEach(all::add);
+        return all;
     }
 
     public static void main(String[] argv) {
@@ -51,13 +57,18 @@ public final class Fbnet {
             return ExitCode.OK.code;
         }
         Command c = commands.stream().filter(x -> x.name().equals(argv[0])).findFirst().orElse(null);
+        if (c == null && argv[0].equals("bench")) {
+            System.err.println("fbnet: bench: the benchmarks are not in this build (the spark-submit jar leaves them out);"
+                    + " run them with bin/fbnet bench from a source checkout");
+            return ExitCode.USAGE.code;
+        }
         if (c == null) {
             System.err.println("fbnet: unknown command '" + argv[0] + "'\n\n" + overview(commands));
             return ExitCode.USAGE.code;
         }
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
         try {
-            if (c instanceof BenchCommand) return BenchCommand.runRaw(rest);
+            if (c.takesRawArguments()) return c.runRaw(rest);
             CliArgs args = CliArgs.parse(c, rest);
             if (args.help()) {
                 System.out.println(CliArgs.usage(c));
@@ -79,7 +90,7 @@ public final class Fbnet {
             return k.code().code;
         }
         String message = switch (k.code()) {
-            case USAGE, DATA, NO_INPUT -> k.cause() instanceof org.apache.hadoop.fs.UnsupportedFileSystemException
+            case USAGE, DATA, NO_INPUT, LOCKED -> k.cause() instanceof org.apache.hadoop.fs.UnsupportedFileSystemException
                     ? firstLine(k.cause()) + "; available schemes: " + String.join(", ", PathArguments.availableSchemes(HadoopConf.create()))
                     : String.valueOf(k.cause().getMessage());
             case IO -> "I/O error: " + firstLine(k.cause()) + traceNote(prefix, failure);

@@ -17,7 +17,7 @@ public final class ProjectCommand implements Command {
                 Flag.setting("--image-components", "pca.image.components", "N"),
                 Flag.setting("--fmri-components", "pca.fmri.components", "N"),
                 Flag.setting("--embeddings", "pca.image.embeddings", "MODEL/FEATURE"),
-                Flag.setting("--refresh-image", "pca.image.refresh", "BOOL"),
+                Flag.setting("--refresh-global", "run.refresh.global", "BOOL"),
                 Flag.setting("--include-validation", "pca.fmri.include.validation", "BOOL"),
                 Flag.setting("--fmri-space", "pca.fmri.space", "subject|group"),
                 Flag.setting("--seed", "pca.seed", "N"),

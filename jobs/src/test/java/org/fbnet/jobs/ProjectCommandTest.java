@@ -71,8 +71,8 @@ class ProjectCommandTest extends SparkTestBase {
         FbnetRun.of("project", "--data", out, "--image-components", "120").expect(ExitCode.OK);
         DataRoot root = DataRoot.of(out, HadoopConf.create());
         try (var models = Files.list(tmp.resolve("out/pca/image"))) {
-            java.nio.file.Path model = models.findFirst().orElseThrow();
-            assertEquals(120, PcaModel.load(new org.apache.hadoop.fs.Path(model.toUri()), root.conf()).components());
+            String id = "pca/image/" + models.findFirst().orElseThrow().getFileName();
+            assertEquals(120, PcaModel.load(root.current(id, "project"), root.conf()).components());
         }
     }
 }

@@ -96,7 +96,7 @@ public final class RidgeModel {
             }
             Manifest m = Manifest.of(KIND, FORMAT_VERSION);
             for (Map.Entry<String, Object> e : provenance.entrySet()) m = m.with(e.getKey(), e.getValue());
-            staged.publish(m.with("inputs", inputs).with("outputs", outputs).with("alpha", alpha)
+            staged.publish(m.with("inputSize", inputs).with("outputs", outputs).with("alpha", alpha)
                     .with("alphas", grid).with("cvMse", mse).with("folds", folds).with("trainingRows", trainingRows));
         }
     }
@@ -108,7 +108,9 @@ public final class RidgeModel {
         if (m.formatVersion() != FORMAT_VERSION) {
             throw new IOException(dir + ": ridge model format " + m.formatVersion() + " is not supported (this fbnet reads " + FORMAT_VERSION + ")");
         }
-        int p = ((Number) m.get("inputs")).intValue(), v = ((Number) m.get("outputs")).intValue();
+        // Manifest format 1 named the input size "inputs", now the typed list of inputs.
+        Object size = m.get("inputSize") != null ? m.get("inputSize") : m.get("inputs");
+        int p = ((Number) size).intValue(), v = ((Number) m.get("outputs")).intValue();
         float[] w = NpyReader.readAllFloats(new Path(dir, "weights.npy"), conf);
         float[] b = NpyReader.readAllFloats(new Path(dir, "intercept.npy"), conf);
         if (w.length != (long) p * v || b.length != v) {

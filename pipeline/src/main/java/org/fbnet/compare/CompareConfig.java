@@ -43,6 +43,8 @@ public record CompareConfig(List<String> variants, List<Long> seeds, List<String
         for (String subj : subjects) s.check(subj.matches("subj\\d{2}"), SUBJECTS, "must list subjects as subjXX");
         String report = s.get(REPORT);
         s.check(report.matches("[A-Za-z0-9][A-Za-z0-9._-]*"), REPORT, "must be a plain directory name (letters, digits, . _ -)");
+        s.check(!List.of("index", "project").contains(report), REPORT, "must not be 'index' or 'project': reports/index holds the run "
+                + "reports and reports/project the project stage's report");
         double fraction = s.getDouble(VALIDATION_FRACTION);
         s.check(fraction > 0 && fraction < 1, VALIDATION_FRACTION, "must be in (0, 1) for fbnet compare, which ranks models on validation rows");
         return new CompareConfig(variants, seeds, subjects, report, fraction, RidgeConfig.from(s));

@@ -77,7 +77,7 @@ public final class Comparison implements Stage {
 
     /** One trained model: a variant with a seed (null for deterministic variants). */
     private record Run(Variant variant, Long seed) {
-        String id() { return seed == null ? variant.name() : variant.name() + "-seed" + seed; }
+        String id() { return ComparisonTable.runId(variant.name(), seed); }
     }
 
     /** What the comparison produced: the table (with seed means), the best run's id, and where it was published. */
@@ -195,7 +195,7 @@ public final class Comparison implements Stage {
                 testReports.put(run.id(), t);
             }
             EvaluationReport.ScoreRow vo = v.overall();
-            rows.add(new ComparisonTable.Row(run.variant().name(), run.seed() == null ? "-" : run.seed().toString(),
+            rows.add(new ComparisonTable.Row(run.variant().name(), run.seed() == null ? ComparisonTable.NO_SEED : run.seed().toString(),
                     vo.meanScore(), vo.meanR(), t == null ? null : t.overall().meanScore(), t == null ? null : t.overall().meanR(),
                     seconds.get(run.id())));
             double rank = vo.meanScore() != null ? vo.meanScore() : vo.meanR();

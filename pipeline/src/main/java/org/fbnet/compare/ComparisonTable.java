@@ -21,7 +21,21 @@ public record ComparisonTable(List<Row> rows) {
      * Scores are noise-normalized percent (null without ceilings); r is mean Pearson r; test values
      * are null without test truth.
      */
-    public record Row(String variant, String seed, Double valScore, Double valR, Double testScore, Double testR, double fitSeconds) { }
+    public record Row(String variant, String seed, Double valScore, Double valR, Double testScore, Double testR, double fitSeconds) {
+        /** The run's directory name under the report's {@code runs/}, or null for a "mean" row. */
+        public String runId() {
+            if (MEAN.equals(seed)) return null;
+            return ComparisonTable.runId(variant, NO_SEED.equals(seed) ? null : Long.valueOf(seed));
+        }
+    }
+
+    /** The seed column of deterministic variants and of seed means. */
+    public static final String NO_SEED = "-", MEAN = "mean";
+
+    /** A run's id: the variant's name, with {@code -seedN} for seeded variants. */
+    public static String runId(String variant, Long seed) {
+        return seed == null ? variant : variant + "-seed" + seed;
+    }
 
     public ComparisonTable {
         rows = List.copyOf(rows);
@@ -36,7 +50,7 @@ public record ComparisonTable(List<Row> rows) {
             List<Row> runs = e.getValue();
             out.addAll(runs);
             if (runs.size() > 1) {
-                out.add(new Row(e.getKey(), "mean", mean(runs, Row::valScore), mean(runs, Row::valR), mean(runs, Row::testScore),
+                out.add(new Row(e.getKey(), MEAN, mean(runs, Row::valScore), mean(runs, Row::valR), mean(runs, Row::testScore),
                         mean(runs, Row::testR), runs.stream().mapToDouble(Row::fitSeconds).average().orElse(0)));
             }
         }
@@ -88,19 +102,20 @@ public record ComparisonTable(List<Row> rows) {
         return list;
     }
 
-    /** The table {@link #rowsAsMaps()} wrote (e.g. read back from a manifest's JSON). */
+    /** The table from {@link #rowsAsMaps} (as the compare manifest's {@code metrics.table} holds it). */
     public static ComparisonTable fromMaps(List<Map<String, Object>> maps) {
         List<Row> rows = new ArrayList<>();
         for (Map<String, Object> m : maps) {
-            rows.add(new Row((String) m.get("variant"), String.valueOf(m.get("seed")), number(m.get("val_score")), number(m.get("val_r")),
-                    number(m.get("test_score")), number(m.get("test_r")), number(m.get("fit_seconds"))));
+            if (!(m.get("variant") instanceof String variant) || !(m.get("seed") instanceof String seed)) {
+                throw new IllegalArgumentException("comparison row lacks 'variant' or 'seed': " + m);
+            }
+            rows.add(new Row(variant, seed, number(m.get("val_score")), number(m.get("val_r")), number(m.get("test_score")),
+                    number(m.get("test_r")), m.get("fit_seconds") instanceof Number n ? n.doubleValue() : 0));
         }
         return new ComparisonTable(rows);
     }
 
-    private static Double number(Object o) {
-        return o == null ? null : ((Number) o).doubleValue();
-    }
+    private static Double number(Object o) { return o instanceof Number n ? n.doubleValue() : null; }
 
     /** A markdown table; missing values are shown as "-". */
     public String toMarkdown() {

@@ -28,7 +28,7 @@ public final class Settings implements Serializable {
 
     /** The bundled default files, in {@code conf/}; each documents its keys. */
     public static final List<String> DEFAULT_FILES = List.of(
-            "spark", "synth", "data", "clip", "pca", "network", "train", "eval");
+            "spark", "synth", "data", "clip", "pca", "network", "train", "eval", "run");
 
     private final Map<String, String> values;
     private final Map<String, String> defaults;

@@ -156,6 +156,35 @@ public final class EvaluationReport {
         }
     }
 
+    /**
+     * Reads back what {@link #toJson} wrote (a published {@code *_scores.json}).
+     * @param source names the file in errors
+     * @throws IOException when the JSON is not a scores report
+     */
+    public static EvaluationReport fromJson(java.io.InputStream in, String source) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = JSON.readTree(in);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.path("name").isTextual() || !root.path("rows").isArray() || root.path("rows").isEmpty()) {
+            throw new IOException(source + ": not a scores report (needs 'name' and a non-empty 'rows' list)");
+        }
+        List<ScoreRow> rows = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : root.get("rows")) {
+            if (!r.path("level").isTextual() || !r.path("vertices").isInt()) throw new IOException(source + ": row lacks 'level' or 'vertices': " + r);
+            rows.add(new ScoreRow(r.get("level").asText(), r.path("subject").asText(), r.path("hemisphere").asText(), r.path("family").asText(),
+                    r.path("roi").asText(), r.get("vertices").asInt(), nullable(r.get("mean_r")), nullable(r.get("mean_score"))));
+        }
+        if (!rows.get(0).level().equals(LEVEL_ALL)) throw new IOException(source + ": the first row must be the pooled one, found " + rows.get(0).level());
+        return new EvaluationReport(root.get("name").asText(), rows);
+    }
+
+    private static Double nullable(com.fasterxml.jackson.databind.JsonNode n) {
+        return n == null || !n.isNumber() ? null : n.asDouble();
+    }
+
     private static Map<String, Object> rowMap(ScoreRow r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("level", r.level());

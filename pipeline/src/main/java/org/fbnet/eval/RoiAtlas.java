@@ -9,9 +9,9 @@ import java.util.List;
  * floc-faces, streams, ...) and ROI, the challenge-space vertex indices it covers, in atlas order.
  * An ROI may be empty (a subject without that region): it is kept, and reported as missing.
  */
-public record RoiAtlas(List<Roi> rois) {
+public record RoiAtlas(List<Roi> rois) implements java.io.Serializable {
     /** One ROI of one subject's hemisphere. */
-    public record Roi(String subject, String hemisphere, String family, String name, int[] vertices) {
+    public record Roi(String subject, String hemisphere, String family, String name, int[] vertices) implements java.io.Serializable {
         public boolean isEmpty() { return vertices.length == 0; }
     }
 

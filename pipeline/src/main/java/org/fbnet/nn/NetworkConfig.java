@@ -10,7 +10,7 @@ import org.fbnet.config.Settings;
  * {@code conf/network.properties}; {@link #from} validates both.
  */
 public record NetworkConfig(int inputSize, int lhSize, int rhSize, int widthFactor, double alpha, double beta,
-                            double dropout, double preluInit, Loss loss) {
+                            double dropout, double preluInit, Loss loss) implements java.io.Serializable {
 
     /** The training objective: F-BNet's racing loss or, as the paper's ablation, mean squared error. */
     public enum Loss { RACING, MSE }

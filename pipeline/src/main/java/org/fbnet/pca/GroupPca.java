@@ -49,17 +49,12 @@ public final class GroupPca implements Serializable {
 
     /** Fits over every subject's rows; {@code source} names the data in errors and logs. */
     public static GroupPca fit(RandomizedPca pca, List<SubjectRows> subjects, String source) {
-        TreeSet<Long> union = new TreeSet<>();
-        for (SubjectRows s : subjects) for (int v : s.fsaverageIndex()) union.add((long) v);
-        long[] ids = union.stream().mapToLong(Long::longValue).toArray();
-        Map<Long, Integer> col = new java.util.HashMap<>();
-        for (int i = 0; i < ids.length; i++) col.put(ids[i], i);
+        long[] ids = union(subjects.stream().map(SubjectRows::fsaverageIndex).toList());
         Map<String, float[]> means = new LinkedHashMap<>();
         Map<String, int[]> columns = new LinkedHashMap<>();
         JavaRDD<float[]> all = null;
         for (SubjectRows s : subjects) {
-            int[] c = new int[s.fsaverageIndex().length];
-            for (int j = 0; j < c.length; j++) c[j] = col.get((long) s.fsaverageIndex()[j]);
+            int[] c = columnsIn(ids, s.fsaverageIndex());
             float[] mean = mean(s.rows(), c.length, source + " " + s.subject());
             means.put(s.subject(), mean);
             columns.put(s.subject(), c);
@@ -70,6 +65,48 @@ public final class GroupPca implements Serializable {
         if (all == null) throw new InputDataException(source + ": no subjects to fit a group PCA on");
         PcaModel model = pca.fit(all, source);
         return new GroupPca(model, ids, means, columns);
+    }
+
+    /** One subject's fitting rows held in this JVM (challenge vertex order) and the fsaverage id of each vertex. */
+    public record SubjectMatrix(String subject, float[][] rows, int[] fsaverageIndex) { }
+
+    /** As {@link #fit} on rows held in this JVM, without Spark: the same centering, embedding and model. */
+    public static GroupPca fitInMemory(RandomizedPca pca, List<SubjectMatrix> subjects, String source) {
+        long[] ids = union(subjects.stream().map(SubjectMatrix::fsaverageIndex).toList());
+        Map<String, float[]> means = new LinkedHashMap<>();
+        Map<String, int[]> columns = new LinkedHashMap<>();
+        List<float[]> all = new ArrayList<>();
+        for (SubjectMatrix s : subjects) {
+            int[] c = columnsIn(ids, s.fsaverageIndex());
+            String name = source + " " + s.subject();
+            if (s.rows().length == 0) throw new InputDataException(name + ": no rows");
+            double[] sum = new double[c.length];
+            for (int i = 0; i < s.rows().length; i++) {
+                RowChecks.check(s.rows()[i], c.length, name, "row " + i);
+                for (int j = 0; j < c.length; j++) sum[j] += s.rows()[i][j];
+            }
+            float[] mean = new float[c.length];
+            for (int j = 0; j < c.length; j++) mean[j] = (float) (sum[j] / s.rows().length);
+            means.put(s.subject(), mean);
+            columns.put(s.subject(), c);
+            for (float[] r : s.rows()) all.add(embed(r, mean, c, ids.length));
+        }
+        if (all.isEmpty()) throw new InputDataException(source + ": no subjects to fit a group PCA on");
+        return new GroupPca(pca.fit(all.toArray(new float[0][]), source), ids, means, columns);
+    }
+
+    /** The common space: the sorted union of the subjects' fsaverage vertices. */
+    private static long[] union(List<int[]> fsaverageIndices) {
+        TreeSet<Long> union = new TreeSet<>();
+        for (int[] ids : fsaverageIndices) for (int v : ids) union.add((long) v);
+        return union.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The column of the common space holding each of a subject's vertices. */
+    private static int[] columnsIn(long[] union, int[] fsaverageIndex) {
+        int[] c = new int[fsaverageIndex.length];
+        for (int j = 0; j < c.length; j++) c[j] = java.util.Arrays.binarySearch(union, fsaverageIndex[j]);
+        return c;
     }
 
     /** Column means of a subject's rows, summed in partition order (reproducible). */
@@ -94,7 +131,7 @@ public final class GroupPca implements Serializable {
 
     private static float[] embed(float[] row, float[] mean, int[] columns, int width) {
         float[] e = new float[width];
-        for (int j = 0; j < columns.length; j++) e[columns[j]] = row[j] - mean[j];
+        for (int j = 0; j < columns.length; j++) if (columns[j] >= 0) e[columns[j]] = row[j] - mean[j];
         return e;
     }
 
@@ -106,22 +143,65 @@ public final class GroupPca implements Serializable {
 
     public java.util.Set<String> subjects() { return means.keySet(); }
 
-    /** A subject's view: its own vertices in, the group's latents out. */
-    public Projection forSubject(String subject) {
+    /** A subject's view: its own vertices in, the group's latents out, and back. */
+    public SubjectView forSubject(String subject) {
         if (!means.containsKey(subject)) {
             throw new InputDataException(subject + " is not part of this group PCA (fitted on " + means.keySet()
-                    + "); refit it with pca.fmri.refresh=true");
+                    + "); re-run fbnet project, which refits it with every subject");
         }
         return new SubjectView(model, means.get(subject), columns.get(subject), fsaverage.length);
     }
 
-    /** Projects a subject's rows through the group model. */
-    private record SubjectView(PcaModel model, float[] mean, int[] columns, int width) implements Projection {
+    /**
+     * The view of a subject the group PCA was not fitted on (it arrived later and the group model was
+     * kept): centered with {@code mean} (its training rows' mean, as its own PCA's), its vertices placed at
+     * their fsaverage columns. A vertex outside the group's space has no loading: it is left out of the
+     * projection and reconstructed as its mean.
+     */
+    public SubjectView viewFor(String subject, float[] mean, int[] fsaverageIndex) {
+        if (means.containsKey(subject)) return forSubject(subject);
+        if (mean.length != fsaverageIndex.length) {
+            throw new InputDataException(subject + ": " + mean.length + " vertex means for " + fsaverageIndex.length + " vertices");
+        }
+        Map<Long, Integer> col = new java.util.HashMap<>();
+        for (int i = 0; i < fsaverage.length; i++) col.put(fsaverage[i], i);
+        int[] c = new int[fsaverageIndex.length];
+        int outside = 0;
+        for (int j = 0; j < c.length; j++) {
+            c[j] = col.getOrDefault((long) fsaverageIndex[j], -1);
+            if (c[j] < 0) outside++;
+        }
+        if (outside == c.length) throw new InputDataException(subject + ": none of its vertices is in the group PCA's space");
+        return new SubjectView(model, mean.clone(), c, fsaverage.length);
+    }
+
+    /**
+     * The group model seen from one subject's vertices: {@link #transform} centers a row with the
+     * subject's means, places it at its columns of the common space and projects it; {@link #inverseTransform}
+     * reconstructs latents at the subject's columns and adds its means back.
+     */
+    public static final class SubjectView implements Projection {
+        private static final long serialVersionUID = 1L;
+        private final PcaModel model;
+        private final float[] mean;
+        private final int[] columns;
+        private final int width;
+
+        private SubjectView(PcaModel model, float[] mean, int[] columns, int width) {
+            this.model = model;
+            this.mean = mean;
+            this.columns = columns;
+            this.width = width;
+        }
+
         @Override public int components() { return model.components(); }
 
         @Override public String fitId() { return model.fitId(); }
 
         @Override public double explainedVariance(int k) { return model.explainedVariance(k); }
+
+        /** Number of the subject's vertices (the view's input width). */
+        public int vertices() { return columns.length; }
 
         @Override
         public float[][] transform(float[][] rows) {
@@ -133,12 +213,13 @@ public final class GroupPca implements Serializable {
             return inverseTransform(model.transform(embedAll(rows), kept));
         }
 
+        /** Latents (n x k' leading components) back to the subject's vertices. */
         @Override
         public float[][] inverseTransform(float[][] latents) {
             float[][] back = model.inverseTransform(latents);
-            float[][] out = new float[latents.length][columns.length];
-            for (int i = 0; i < latents.length; i++) {
-                for (int j = 0; j < columns.length; j++) out[i][j] = back[i][columns[j]] + mean[j];
+            float[][] out = new float[back.length][columns.length];
+            for (int i = 0; i < back.length; i++) {
+                for (int j = 0; j < columns.length; j++) out[i][j] = (columns[j] >= 0 ? back[i][columns[j]] : 0) + mean[j];
             }
             return out;
         }

@@ -24,6 +24,7 @@ import org.fbnet.data.ValidationSplit;
 import org.fbnet.eval.VertexScores;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.stage.Planner;
+import org.fbnet.stage.RefreshPolicy;
 import org.fbnet.stage.Stage;
 import org.fbnet.stage.StageContext;
 import org.fbnet.stage.Unit;
@@ -39,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * library calls ({@link RandomizedPca}, {@link GroupPca}, {@link LatentProjection}). Units:
  * <ul>
  * <li>{@code project/pca-image} (global): the image PCA over every subject's training images, each NSD id
- * once. With {@code pca.image.refresh=false} (default) an existing image PCA is kept when only its inputs
- * changed (e.g. a new subject), so every subject's x stays in one space; settings changes refit it.</li>
+ * once. New subjects reuse an existing image PCA ({@link RefreshPolicy}), so every subject's x stays in one
+ * space; changed settings, changed images of its subjects, or {@code --refresh-global} refit it.</li>
  * <li>{@code project/pca-fmri/subjXX}: the subject's lh and rh fMRI PCAs on its training rows minus the
  * validation rows ({@link ValidationSplit}), with how well they reconstruct the held-out rows; or, with
  * {@code pca.fmri.space=group}, {@code project/pca-fmri/group} over every subject in the fsaverage space.</li>
@@ -93,19 +94,22 @@ public final class Project implements Stage {
             imageInputs.add(embeddingsOf(s));
         }
         units.add(Planner.plan(ctx, Planner.Spec.of(NAME, NAME + "/pca-image", null, FORMAT_VERSION, imageInputs,
-                pcaSettings(ctx, "pca.image."), List.of(imagePcaId(embeddingsId))).keepingOnInputChange(!cfg.imageRefresh())));
+                pcaSettings(ctx, "pca.image."), List.of(imagePcaId(embeddingsId))).keeping(RefreshPolicy.from(ctx.settings()).global())));
 
         Map<String, String> fmriSettings = pcaSettings(ctx, "pca.fmri.");
         fmriSettings.put("train.validation.fraction", String.valueOf(cfg.validationFraction()));
-        if (cfg.group()) {
+        if (cfg.group() || groupForPretraining(ctx, all)) {
             List<String> in = new ArrayList<>();
             for (String s : all) {
                 in.add(DataRoot.subjectDataset(DataRoot.FMRI, s));
                 in.add(DataRoot.subjectDataset(DataRoot.VERTICES, s));
             }
+            // As pre-training targets, the group model is kept for new subjects like every global unit: they are
+            // seen through a view built from their own PCA (GroupPca#viewFor). As the latents' space it is refitted.
             units.add(Planner.plan(ctx, Planner.Spec.of(NAME, NAME + "/pca-fmri/" + GROUP, null, FORMAT_VERSION, in, fmriSettings,
-                    List.of(fmriPcaId(GROUP)))));
-        } else {
+                    List.of(DataRoot.fmriPca(GROUP))).keeping(cfg.group() ? Planner.KeepRule.NEVER : RefreshPolicy.from(ctx.settings()).global())));
+        }
+        if (!cfg.group()) {
             for (String s : all) {
                 units.add(Planner.plan(ctx, Planner.Spec.of(NAME, NAME + "/pca-fmri/" + s, s, FORMAT_VERSION,
                         List.of(DataRoot.subjectDataset(DataRoot.FMRI, s)), fmriSettings, List.of(fmriPcaId(s)))));
@@ -121,6 +125,11 @@ public final class Project implements Stage {
         units.add(Planner.plan(ctx, Planner.Spec.of(NAME, NAME + "/report", null, FORMAT_VERSION, reportInputs,
                 Map.of("pca.report.components", cfg.reportedComponents().toString()), List.of(DataRoot.report("project")))));
         return units;
+    }
+
+    /** Whether pre-training will need a group PCA beside the subjects' own (train.pretrain.targets=group, several subjects). */
+    static boolean groupForPretraining(StageContext ctx, List<String> subjects) {
+        return "group".equals(ctx.settings().get("train.pretrain.targets")) && ctx.settings().getBoolean("train.finetune") && subjects.size() > 1;
     }
 
     /** The settings a PCA's result depends on: its own prefix and the shared randomized-PCA knobs. */

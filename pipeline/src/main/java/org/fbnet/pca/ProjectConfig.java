@@ -9,15 +9,12 @@ import org.fbnet.config.Settings;
  * @param image               how the image PCA is fitted
  * @param fmri                how each fMRI PCA is fitted
  * @param embeddings          MODEL/FEATURE of the image embeddings, or null for the only ones present
- * @param imageRefresh        refit the image PCA even if one exists
- * @param fmriRefresh         refit the fMRI PCAs even if they exist
  * @param includeValidation   fit the fMRI PCA on validation rows too (the original's small leak)
  * @param group               one group fMRI PCA per hemisphere in the common fsaverage space instead of one per subject
  * @param validationFraction  fraction of each subject's training rows held out (first rows)
  * @param reportComponents    numbers of components the reconstruction report measures
  */
-public record ProjectConfig(PcaConfig image, PcaConfig fmri, String embeddings, boolean imageRefresh, boolean fmriRefresh,
-                            boolean includeValidation, boolean group, double validationFraction, List<Integer> reportComponents) {
+public record ProjectConfig(PcaConfig image, PcaConfig fmri, String embeddings, boolean includeValidation, boolean group, double validationFraction, List<Integer> reportComponents) {
 
     public ProjectConfig {
         if (validationFraction < 0 || validationFraction >= 1) {
@@ -46,8 +43,7 @@ public record ProjectConfig(PcaConfig image, PcaConfig fmri, String embeddings, 
         }
         String space = s.get("pca.fmri.space");
         s.check(space.equals("subject") || space.equals("group"), "pca.fmri.space", "must be subject or group");
-        return new ProjectConfig(PcaConfig.image(s), PcaConfig.fmri(s), emb, s.getBoolean("pca.image.refresh"),
-                s.getBoolean("pca.fmri.refresh"), s.getBoolean("pca.fmri.include.validation"), space.equals("group"), vf, report);
+        return new ProjectConfig(PcaConfig.image(s), PcaConfig.fmri(s), emb, s.getBoolean("pca.fmri.include.validation"), space.equals("group"), vf, report);
     }
 
     /** The report's component counts that the fMRI PCA can serve, always including its full k. */

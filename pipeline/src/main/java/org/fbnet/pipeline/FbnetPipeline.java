@@ -44,6 +44,7 @@ public final class FbnetPipeline {
         for (String n : names) {
             if (!ORDER.contains(n)) throw new IllegalArgumentException("no stage named " + n + "; stages: " + ORDER);
         }
+        if (names.contains(PRETRAIN) || names.contains(FINETUNE)) TrainStage.checkSettings(s);
         List<Stage> stages = new ArrayList<>();
         for (String n : ORDER) if (names.contains(n)) stages.add(stage(n, s, source, root));
         return new Pipeline(stages);

@@ -36,6 +36,11 @@ public final class Pipeline {
             return results.stream().filter(r -> r.status() == UnitResult.Status.FAILED).toList();
         }
 
+        /** Units that could not run: an input was neither published nor made by this run. */
+        public List<UnitResult> waiting() {
+            return results.stream().filter(r -> r.status() == UnitResult.Status.BLOCKED).toList();
+        }
+
         public long published() { return results.stream().filter(r -> r.status() == UnitResult.Status.PUBLISHED).count(); }
 
         public long unchanged() { return results.stream().filter(r -> r.status() == UnitResult.Status.SKIPPED).count(); }
@@ -51,6 +56,7 @@ public final class Pipeline {
         out.accept("plan:");
         for (Unit u : plan) out.accept(u.describe());
         List<UnitResult> results = new ArrayList<>();
+        long planned = plan.stream().filter(Unit::runs).count(), t0 = System.nanoTime();
         for (Stage stage : stages) {
             StageContext ctx = contexts.get();
             List<Unit> units = stage.plan(ctx);
@@ -62,6 +68,12 @@ public final class Pipeline {
                 UnitResult r = u.runs() ? ran.get(next++) : UnitResult.notRun(u);
                 results.add(r);
                 out.accept(r.describe());
+            }
+            long done = results.stream().filter(r -> r.status() == UnitResult.Status.PUBLISHED || r.status() == UnitResult.Status.FAILED).count();
+            if (done > 0 && planned > done) {
+                double secs = (System.nanoTime() - t0) / 1e9;
+                out.accept(String.format("   %d of about %d units run in %.0f s; about %.0f s to go if the rest take as long", done, planned, secs,
+                        secs / done * (planned - done)));
             }
         }
         return new Report(plan, results);

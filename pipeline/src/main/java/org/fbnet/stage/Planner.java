@@ -24,7 +24,7 @@ public final class Planner {
     /** What a stage knows about a unit before deciding. */
     public record Spec(String stage, String id, String subject, int formatVersion, List<String> inputs,
                        Map<String, String> externalInputs, Map<String, String> settings, List<String> outputs,
-                       boolean keepOnInputChange, boolean forced) {
+                       KeepRule keep, boolean forced) {
         public Spec {
             inputs = List.copyOf(inputs);
             externalInputs = Map.copyOf(externalInputs);
@@ -35,22 +35,38 @@ public final class Planner {
         /** A unit whose outputs are re-made whenever an input or setting changes. */
         public static Spec of(String stage, String id, String subject, int formatVersion, List<String> inputs,
                               Map<String, String> settings, List<String> outputs) {
-            return new Spec(stage, id, subject, formatVersion, inputs, Map.of(), settings, outputs, false, false);
+            return new Spec(stage, id, subject, formatVersion, inputs, Map.of(), settings, outputs, KeepRule.NEVER, false);
         }
 
         public Spec withExternal(Map<String, String> external) {
-            return new Spec(stage, id, subject, formatVersion, inputs, external, settings, outputs, keepOnInputChange, forced);
+            return new Spec(stage, id, subject, formatVersion, inputs, external, settings, outputs, keep, forced);
         }
 
-        /** Keeps current outputs when only inputs changed (a refresh policy such as pca.image.refresh=false). */
-        public Spec keepingOnInputChange(boolean keep) {
-            return new Spec(stage, id, subject, formatVersion, inputs, externalInputs, settings, outputs, keep, forced);
+        /** Keeps current outputs when only inputs changed and the rule says so (a refresh policy). */
+        public Spec keeping(KeepRule rule) {
+            return new Spec(stage, id, subject, formatVersion, inputs, externalInputs, settings, outputs, rule, forced);
         }
 
         /** Runs even when up to date (a stage's own force setting, e.g. ingest.force). */
         public Spec forcing(boolean force) {
-            return new Spec(stage, id, subject, formatVersion, inputs, externalInputs, settings, outputs, keepOnInputChange, force);
+            return new Spec(stage, id, subject, formatVersion, inputs, externalInputs, settings, outputs, keep, force);
         }
+    }
+
+    /**
+     * Whether a unit may keep its current outputs although some inputs differ from those they were made
+     * from (settings unchanged): a refresh policy. Returns the reason to keep them, or null to run.
+     */
+    @FunctionalInterface
+    public interface KeepRule {
+        KeepRule NEVER = (changed, added, removed) -> null;
+
+        /**
+         * @param changed inputs present before with another fingerprint
+         * @param added   inputs that are new (e.g. a new subject's)
+         * @param removed inputs no longer there
+         */
+        String keep(java.util.Set<String> changed, java.util.Set<String> added, java.util.Set<String> removed);
     }
 
     /** Decides a unit and registers its outputs' fingerprints in the context for later stages. */
@@ -81,15 +97,16 @@ public final class Planner {
             }
             Manifest m = cur.get().manifest();
             if (fingerprint.equals(m.fingerprint())) continue;
-            String why = difference(m, inputs, settingsFp);
-            boolean onlyInputs = settingsFp.equals(m.getString(SETTINGS_FINGERPRINT)) && m.fingerprint() != null;
-            if (spec.keepOnInputChange() && onlyInputs) {
+            Delta d = delta(m, inputs);
+            boolean sameSettings = settingsFp.equals(m.getString(SETTINGS_FINGERPRINT)) && m.fingerprint() != null;
+            String keepReason = sameSettings ? spec.keep().keep(d.changed, d.added, d.removed) : null;
+            if (keepReason != null) {
                 kept = cur.get().fingerprint();
-                reason = "kept by policy although " + why;
+                reason = keepReason;
                 continue;
             }
             decision = Decision.RUN;
-            reason = why;
+            reason = d.describe(m.fingerprint() != null, sameSettings);
             break;
         }
         if ((ctx.force() || spec.forced()) && decision == Decision.SKIP) {
@@ -115,21 +132,31 @@ public final class Planner {
                 .hex();
     }
 
-    private static String difference(Manifest m, Map<String, String> inputs, String settingsFp) {
-        if (m.fingerprint() == null) return "published by an older fbnet without fingerprints";
-        List<String> changed = new ArrayList<>();
+    /** How a unit's inputs differ from those its current output recorded. */
+    private record Delta(java.util.Set<String> changed, java.util.Set<String> added, java.util.Set<String> removed) {
+        String describe(boolean hadFingerprint, boolean sameSettings) {
+            if (!hadFingerprint) return "published by an older fbnet without fingerprints";
+            List<String> parts = new ArrayList<>();
+            List<String> what = new ArrayList<>(changed);
+            added.forEach(a -> what.add(a + " (new input)"));
+            removed.forEach(r -> what.add(r + " (no longer an input)"));
+            if (!what.isEmpty()) parts.add("changed: " + String.join(", ", what));
+            if (!sameSettings) parts.add("settings changed");
+            return parts.isEmpty() ? "stage format changed" : String.join("; ", parts);
+        }
+    }
+
+    private static Delta delta(Manifest m, Map<String, String> inputs) {
         Map<String, String> before = new LinkedHashMap<>();
         for (InputRef r : m.inputs()) before.put(r.id(), r.fingerprint());
+        java.util.Set<String> changed = new java.util.TreeSet<>(), added = new java.util.TreeSet<>(), removed = new java.util.TreeSet<>();
         for (Map.Entry<String, String> e : inputs.entrySet()) {
             String old = before.get(e.getKey());
-            if (old == null) changed.add(e.getKey() + " (new input)");
+            if (old == null) added.add(e.getKey());
             else if (!old.equals(e.getValue())) changed.add(e.getKey());
         }
-        for (String old : before.keySet()) if (!inputs.containsKey(old)) changed.add(old + " (no longer an input)");
-        List<String> parts = new ArrayList<>();
-        if (!changed.isEmpty()) parts.add("changed: " + String.join(", ", changed));
-        if (!settingsFp.equals(m.getString(SETTINGS_FINGERPRINT))) parts.add("settings changed");
-        return parts.isEmpty() ? "stage format changed" : String.join("; ", parts);
+        for (String old : before.keySet()) if (!inputs.containsKey(old)) removed.add(old);
+        return new Delta(changed, added, removed);
     }
 
     /**

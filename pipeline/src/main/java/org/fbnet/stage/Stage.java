@@ -27,7 +27,15 @@ public interface Stage {
      */
     default List<UnitResult> run(List<Unit> units, StageContext ctx) {
         List<UnitResult> out = new java.util.ArrayList<>();
-        for (Unit u : units) out.add(UnitResult.time(u, () -> runUnit(u, ctx)));
+        java.util.Set<String> failed = new java.util.HashSet<>();
+        for (Unit u : units) {
+            // A unit reading what an earlier unit of this run failed to publish waits rather than fails too.
+            String missing = u.inputs().keySet().stream().filter(failed::contains).findFirst().orElse(null);
+            UnitResult r = missing != null ? UnitResult.waiting(u, "its input " + missing + " failed in this run")
+                    : UnitResult.time(u, () -> runUnit(u, ctx));
+            if (r.status() == UnitResult.Status.FAILED || r.status() == UnitResult.Status.BLOCKED) failed.addAll(u.outputs());
+            out.add(r);
+        }
         return out;
     }
 

@@ -24,6 +24,11 @@ public record UnitResult(Unit unit, Status status, String summary, double second
         }
     }
 
+    /** A unit that did not run because an input it needs failed earlier in the same run. */
+    public static UnitResult waiting(Unit u, String reason) {
+        return new UnitResult(u, Status.BLOCKED, reason, 0, null);
+    }
+
     public static UnitResult notRun(Unit u) {
         return new UnitResult(u, u.decision() == Decision.BLOCKED ? Status.BLOCKED : Status.SKIPPED, u.reason(), 0, null);
     }

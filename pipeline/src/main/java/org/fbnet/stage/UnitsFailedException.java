@@ -18,7 +18,8 @@ public final class UnitsFailedException extends RuntimeException {
     public List<UnitResult> failures() { return failures; }
 
     private static String message(List<UnitResult> failures) {
-        StringBuilder sb = new StringBuilder(failures.size() + " unit(s) failed; the others finished:");
+        if (failures.size() == 1) return failures.get(0).unit().id() + ": " + failures.get(0).summary();
+        StringBuilder sb = new StringBuilder(failures.size() + " units failed; the others finished:");
         for (UnitResult r : failures) sb.append("\n  ").append(r.unit().id()).append(": ").append(r.summary());
         return sb.toString();
     }

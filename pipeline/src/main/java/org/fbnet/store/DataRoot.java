@@ -21,6 +21,7 @@ import org.apache.hadoop.fs.Path;
  *   models/NAME/pretrained/                   pretrain: the network pre-trained on all subjects
  *   models/NAME/subjXX/                       finetune: each subject's network
  *   reports/NAME/                             reports: tables, plots, submissions
+ *   reports/index/                            the run report: one HTML page per pipeline run (org.fbnet.report)
  * </pre>
  * Models may live under a separate checkpoint root (shared storage for users' analysis code).
  */

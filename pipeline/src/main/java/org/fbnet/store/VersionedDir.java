@@ -138,7 +138,31 @@ public final class VersionedDir {
      * only when all of them were written ({@link Pending#publish}); closing an unpublished one deletes it.
      */
     public Pending write(Manifest manifest, Writer writer) throws IOException {
-        String id = ID_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return write(newId(), manifest, writer);
+    }
+
+    /** A new version id: publication time, then 8 random hex digits. */
+    public static String newId() {
+        return ID_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Publishes under a version id chosen by the caller, once: if that version is already published (a
+     * retried task whose first attempt published it and then died), nothing is written again and
+     * {@code _current} is moved to it.
+     */
+    public Version publishOnce(String id, Manifest manifest, Writer writer, Verifier verifier) throws IOException {
+        if (fs().exists(new Path(new Path(dir, PREFIX + id), Manifest.FILE_NAME))) {
+            LOG.info("{}: version {} was already published (an earlier attempt); not writing it again", dir, id);
+            setCurrent(id);
+            return version(id);
+        }
+        try (Pending p = write(id, manifest, writer)) {
+            return p.publish(verifier);
+        }
+    }
+
+    private Pending write(String id, Manifest manifest, Writer writer) throws IOException {
         Manifest m = manifest.withVersion(id);
         Path target = new Path(dir, PREFIX + id);
         StagedDirectory staged = StagedDirectory.begin(target, conf);

@@ -18,6 +18,7 @@ import org.fbnet.data.InputDataException;
 import org.fbnet.data.PerHemisphere;
 import org.fbnet.data.ValidationSplit;
 import org.fbnet.eval.RoiAtlas;
+import org.fbnet.pca.GroupPca;
 import org.fbnet.pca.Project;
 import org.fbnet.pca.Projection;
 import org.fbnet.provenance.InputRef;
@@ -110,6 +111,57 @@ public final class SubjectLoader {
         PerHemisphere<float[]> eig = decoders.map(p -> floats(p.eigenvalues()));
         PerHemisphere<float[]> ceilings = ceilings(subject, valV[0][0].length, valV[1][0].length);
         return new Subject(subject, training, validation, testRows, decoders, eig, ceilings, rois(subject));
+    }
+
+    /**
+     * Each hemisphere's view of a group fMRI PCA ({@code pca/fmri/group/lh,rh}) from the subject's vertices:
+     * its own if the group was fitted with it, else one built from its own PCA's mean and its fsaverage
+     * vertices (a subject that arrived after the group model was made and kept).
+     */
+    public PerHemisphere<GroupPca.SubjectView> groupViews(Subject own, Version groupPca) throws IOException {
+        Map<Hemisphere, int[]> fsaverage = fsaverageIndex(own.name());
+        return PerHemisphere.of(h -> {
+            try {
+                GroupPca g = GroupPca.load(new Path(groupPca.path(), h.code()), root.conf());
+                if (!(own.decoders().get(h) instanceof org.fbnet.pca.PcaModel p)) {
+                    throw new InputDataException(own.name() + ": its " + h.code() + " latents are not in its own PCA space");
+                }
+                return g.viewFor(own.name(), p.mean(), fsaverage.get(h));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * The same subject with brain latents in another space (a group PCA's): training rows projected from
+     * their measured responses, read one hemisphere at a time; validation rows from theirs; the views as
+     * decoders and the group's eigenvalues as the structured noise's scale.
+     */
+    public Subject inSpace(Subject own, PerHemisphere<? extends Projection> space) throws IOException {
+        float[][][] train = new float[2][][], val = new float[2][][];
+        for (Hemisphere h : Hemisphere.values()) {
+            train[h.ordinal()] = space.get(h).transform(trainingVertices(own.name(), h));
+            val[h.ordinal()] = space.get(h).transform(own.validation().vertices().get(h));
+        }
+        Subject.Rows t = own.train(), v = own.validation();
+        return new Subject(own.name(), new Subject.Rows(t.rowIndex(), t.nsdId(), t.x(), new PerHemisphere<>(train[0], train[1]), null),
+                new Subject.Rows(v.rowIndex(), v.nsdId(), v.x(), new PerHemisphere<>(val[0], val[1]), v.vertices()), own.test(),
+                space.map(p -> (Projection) p), space.map(p -> floats(p.eigenvalues())), own.ceilings(), own.rois());
+    }
+
+    /** Each hemisphere's fsaverage vertex ids, from the subject's current vertex info. */
+    private Map<Hemisphere, int[]> fsaverageIndex(String subject) throws IOException {
+        Path p = root.versioned(DataRoot.subjectDataset(DataRoot.VERTICES, subject)).requireCurrent("fbnet ingest").path();
+        Map<Hemisphere, int[]> out = new java.util.EnumMap<>(Hemisphere.class);
+        for (Row r : spark.read().parquet(p.toString()).select(Datasets.HEMISPHERE, Datasets.FSAVERAGE_INDEX).collectAsList()) {
+            List<Object> ids = r.getList(1);
+            int[] a = new int[ids.size()];
+            for (int i = 0; i < a.length; i++) a[i] = ((Number) ids.get(i)).intValue();
+            out.put(r.getString(0).equals(Datasets.LH) ? Hemisphere.LH : Hemisphere.RH, a);
+        }
+        if (out.size() != 2) throw new InputDataException(p + ": " + subject + " lacks vertex info of a hemisphere; re-run fbnet ingest");
+        return out;
     }
 
     /** The current version of the input a latents version recorded under an id prefix (its exact version). */

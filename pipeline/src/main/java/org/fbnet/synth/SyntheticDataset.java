@@ -173,14 +173,24 @@ public final class SyntheticDataset {
             }
         }
 
-        /** Both folders were published by a run with the same settings: generating is deterministic, so they would be identical. */
+        /**
+         * Both folders were published by a run with the same settings: generating is deterministic, so they
+         * would be identical. The number of subjects does not count: a subject's data does not depend on how
+         * many follow it (NsdIds, PlantedTruth), so adding subjects keeps the earlier ones' files.
+         */
         private boolean upToDate() throws IOException {
-            Object wanted = JSON.convertValue(config.describe(), Object.class);
             for (Path dir : List.of(subjectDir, truthDir)) {
                 Manifest m = Manifest.read(dir, conf);
-                if (m == null || !wanted.equals(JSON.convertValue(m.get("config"), Object.class))) return false;
+                if (m == null || !withoutCount(config.describe()).equals(withoutCount(m.getMap("config")))) return false;
             }
             return true;
+        }
+
+        /** As JSON text re-read, so a long and an int of the same value compare equal. */
+        private Object withoutCount(Map<String, Object> config) throws IOException {
+            Map<String, Object> m = new LinkedHashMap<>(config);
+            m.remove("subjects");
+            return JSON.readTree(JSON.writeValueAsBytes(m));
         }
 
         private void await(Future<?> f) throws IOException {

@@ -102,9 +102,10 @@ public final class FbnetModel {
     /** Where it was loaded from, or null for a model trained in this process. */
     public String origin() { return origin; }
 
-    /** This model for provenance: its origin if saved, else a description. */
+    /** This model for provenance: its origin if saved, else a description (with its parent's, if any). */
     public String describe() {
-        return origin != null ? origin : "fbnet model of " + subjects() + " (seed " + training.seed() + ", best epoch " + bestEpoch + ")";
+        return origin != null ? origin : "fbnet model of " + subjects() + " (seed " + training.seed() + ", best epoch " + bestEpoch + ")"
+                + (parent == null ? "" : ", from " + parent);
     }
 
     public long parameterCount() { return FbnetNetwork.parameterCount(graph); }

@@ -35,6 +35,7 @@ public final class FbnetTrainer {
     private final NetworkConfig network;
     private final TrainerConfig config;
     private final EpochRunner runner;
+    private java.util.function.Consumer<EpochRecord> progress = r -> { };
 
     public FbnetTrainer(NetworkConfig network, TrainerConfig config, EpochRunner runner) {
         this.network = network;
@@ -45,6 +46,12 @@ public final class FbnetTrainer {
     /** Trains in this JVM. */
     public FbnetTrainer(NetworkConfig network, TrainerConfig config) {
         this(network, config, new LocalEpochRunner());
+    }
+
+    /** Calls {@code listener} after every epoch (progress reports); returns this trainer. */
+    public FbnetTrainer onEpoch(java.util.function.Consumer<EpochRecord> listener) {
+        this.progress = listener;
+        return this;
     }
 
     /** Trains a freshly initialised network. */
@@ -104,6 +111,7 @@ public final class FbnetTrainer {
         double bestR = Double.NEGATIVE_INFINITY;
         INDArray bestParams = null;
         int bestEpoch = 0;
+        long started = System.nanoTime();
         try (EpochRunner.Session session = runner.open(rows)) {
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
@@ -112,7 +120,10 @@ public final class FbnetTrainer {
                 double[] val = validate(graph, subjects);
                 EpochRecord rec = new EpochRecord(epoch, loss, val[0], val[1], rows.size() / secs, secs);
                 history.add(rec);
-                LOG.info("train {}: {}", names, rec);
+                double perEpoch = (System.nanoTime() - started) / 1e9 / epoch;
+                LOG.info("train {}: {} (of up to {}; at most {} s to go)", names, rec, config.epochs(),
+                        String.format("%.0f", perEpoch * (config.epochs() - epoch)));
+                progress.accept(rec);
                 if (!Double.isFinite(loss)) throw new IllegalStateException("training diverged at epoch " + epoch + ": loss " + loss);
                 if (val[0] > bestR) {
                     bestR = val[0];

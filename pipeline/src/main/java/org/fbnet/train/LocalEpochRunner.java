@@ -12,7 +12,7 @@ public final class LocalEpochRunner implements EpochRunner {
     }
 
     /** Fits every batch once, in order; returns the mean loss per row (without regularization). */
-    static double fit(ComputationGraph graph, Iterator<MultiDataSet> batches) {
+    public static double fit(ComputationGraph graph, Iterator<MultiDataSet> batches) {
         double sum = 0;
         long rows = 0;
         while (batches.hasNext()) {

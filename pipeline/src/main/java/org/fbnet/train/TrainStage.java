@@ -9,13 +9,17 @@ import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
 import org.fbnet.config.Settings;
 import org.fbnet.data.InputDataException;
+import org.fbnet.data.PerHemisphere;
 import org.fbnet.nn.NetworkConfig;
+import org.fbnet.pca.GroupPca;
 import org.fbnet.provenance.InputRef;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.stage.Planner;
+import org.fbnet.stage.RefreshPolicy;
 import org.fbnet.stage.Stage;
 import org.fbnet.stage.StageContext;
 import org.fbnet.stage.Unit;
+import org.fbnet.stage.UnitResult;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.Version;
 import org.fbnet.subject.Subject;
@@ -29,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * per subject, {@code finetune/subjXX}: a copy of the current pre-trained network fine-tuned on the
  * subject, published as {@code models/NAME/subjXX}). With {@code train.finetune=false} or a single
  * subject, each subject's unit ({@code train/subjXX}) trains from scratch and there is no pre-training.
+ * <p>With {@code train.pretrain.targets=group} (default; docs/pretraining.md) pre-training predicts every
+ * subject's latents in the group fMRI PCA ({@code pca/fmri/group}), and each fine-tune starts from the
+ * pre-trained network with its heads and leak projection mapped exactly into the subject's own PCA
+ * ({@link BasisChange}); a subject that arrived after the group PCA was made is seen through a view built
+ * from its own PCA ({@link org.fbnet.pca.GroupPca#viewFor}).
  * <p>A fine-tuned model's inputs name the pre-trained version (and fingerprint) it started from: when
  * pre-training is re-published, every fine-tune re-runs; a fine-tune killed midway leaves the subject's
  * {@code _current} on its previous model, which still names its own (kept, immutable) parent.
@@ -57,6 +66,15 @@ public final class TrainStage implements Stage {
         this.runner = runner;
     }
 
+    /** Reads every training setting, so a bad value is reported before any stage runs. */
+    public static void checkSettings(Settings s) {
+        Config.from(s);
+        TrainerConfig.from(s);
+        NetworkConfig.from(s, 1, 1, 1);
+        groupTargets(s);
+        RefreshPolicy.from(s);
+    }
+
     /** The pre-training stage, stepping in this JVM. */
     public static TrainStage pretrain() { return new TrainStage(true, new LocalEpochRunner()); }
 
@@ -73,7 +91,8 @@ public final class TrainStage implements Stage {
         Map<String, String> m = new TreeMap<>();
         s.withPrefix("network.").forEach(m::put);
         s.withPrefix("train.").forEach((k, v) -> {
-            if (!k.equals("train.subjects") && !k.equals("train.model.name") && !k.equals("train.checkpoints.keep")) m.put(k, v);
+            // Where and how models are kept, and whether fine-tunes run at once, do not change what is learned.
+            if (!List.of("train.subjects", "train.model.name", "train.checkpoints.keep", "train.finetune.parallel").contains(k)) m.put(k, v);
         });
         return m;
     }
@@ -84,22 +103,36 @@ public final class TrainStage implements Stage {
         List<String> subjects = ctx.subjects(c.subjects());
         boolean withParent = c.finetune() && subjects.size() > 1;
         Map<String, String> settings = trainingSettings(ctx.settings());
+        RefreshPolicy policy = RefreshPolicy.from(ctx.settings());
         List<Unit> units = new ArrayList<>();
         String parent = DataRoot.model(c.name(), PRETRAINED);
+        boolean group = withParent && groupTargets(ctx.settings());
         if (pretraining) {
             if (!withParent) return units;
             List<String> inputs = new ArrayList<>();
             for (String s : subjects) inputs.addAll(trainInputs(s));
-            units.add(Planner.plan(ctx, Planner.Spec.of(name(), "pretrain", null, FORMAT_VERSION, inputs, settings, List.of(parent))));
+            if (group) inputs.add(GROUP_PCA);
+            units.add(Planner.plan(ctx, Planner.Spec.of(name(), "pretrain", null, FORMAT_VERSION, inputs, settings, List.of(parent))
+                    .keeping(policy.global())));
             return units;
         }
         for (String s : subjects) {
             List<String> inputs = new ArrayList<>(trainInputs(s));
             if (withParent) inputs.add(parent);
+            if (group) inputs.add(GROUP_PCA);
             units.add(Planner.plan(ctx, Planner.Spec.of(name(), (withParent ? "finetune/" : "train/") + s, s, FORMAT_VERSION, inputs,
-                    settings, List.of(DataRoot.model(c.name(), s)))));
+                    settings, List.of(DataRoot.model(c.name(), s))).keeping(withParent ? policy.finetuned(parent) : Planner.KeepRule.NEVER)));
         }
         return units;
+    }
+
+    /** The group fMRI PCA pre-training predicts in (train.pretrain.targets=group). */
+    static final String GROUP_PCA = DataRoot.fmriPca(org.fbnet.pca.Project.GROUP);
+
+    static boolean groupTargets(Settings s) {
+        String t = s.get("train.pretrain.targets");
+        s.check(t.equals("group") || t.equals("subject"), "train.pretrain.targets", "must be group or subject");
+        return t.equals("group");
     }
 
     private static List<String> trainInputs(String subject) {
@@ -108,6 +141,57 @@ public final class TrainStage implements Stage {
 
     @Override
     public String runUnit(Unit unit, StageContext ctx) throws Exception {
+        return prepare(unit, ctx).run(pretraining ? runner : new LocalEpochRunner(), r -> { });
+    }
+
+    /**
+     * Fine-tunes run concurrently ({@code train.finetune.parallel}): one Spark job of one task per subject,
+     * each submitted from its own driver thread, so every subject trains at once on the executor that runs
+     * its task (on that executor's GPU in a GPU cluster) and a subject that fails, even after Spark's
+     * retries, fails only itself. Pre-training runs on the driver (its engine decides where the steps run).
+     */
+    @Override
+    public List<UnitResult> run(List<Unit> units, StageContext ctx) {
+        if (pretraining || units.size() < 2 || !ctx.settings().getBoolean("train.finetune.parallel")) return Stage.super.run(units, ctx);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(units.size(), r -> {
+            Thread t = new Thread(r, "fbnet-finetune");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<UnitResult>> futures = new ArrayList<>();
+            for (Unit u : units) futures.add(pool.submit(() -> UnitResult.time(u, () -> onExecutor(u, ctx))));
+            List<UnitResult> out = new ArrayList<>();
+            for (java.util.concurrent.Future<UnitResult> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("fine-tune fan-out interrupted", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One unit as a one-task Spark job; its epochs reach the driver's log through a progress file. */
+    private String onExecutor(Unit unit, StageContext ctx) throws Exception {
+        TrainJob job = prepare(unit, ctx);
+        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(ctx.spark().sparkContext());
+        jsc.setLocalProperty("spark.scheduler.pool", unit.subject());
+        jsc.setJobGroup("fbnet " + unit.id(), "fbnet " + unit.id(), true);
+        try (TrainJob.ProgressWatch watch = job.watchProgress(LOG)) {
+            // Java-serialised whole (records, immutable lists, ND4J-free): what Kryo handles varies by version.
+            byte[] blob = org.apache.commons.lang3.SerializationUtils.serialize(job);
+            String[] o = jsc.parallelize(List.of(blob), 1)
+                    .map(b -> org.apache.commons.lang3.SerializationUtils.<TrainJob>deserialize(b).runOnExecutor().toArray()).collect().get(0);
+            return TrainJob.Outcome.of(o).orThrow();
+        }
+    }
+
+    /** Loads what a unit trains on (on the driver) and describes the model version it will publish. */
+    TrainJob prepare(Unit unit, StageContext ctx) throws IOException {
         Settings settings = ctx.settings();
         Config c = Config.from(settings);
         TrainerConfig trainer = TrainerConfig.from(settings);
@@ -117,8 +201,16 @@ public final class TrainStage implements Stage {
                         .map(id -> id.substring(id.indexOf("subject=") + "subject=".length())).sorted().toList();
         List<Subject> data = new ArrayList<>();
         NetworkConfig network = null;
+        boolean group = unit.inputs().containsKey(GROUP_PCA);
+        Version groupPca = group ? ctx.current(GROUP_PCA, "fbnet project") : null;
+        PerHemisphere<GroupPca.SubjectView> views = null;
         for (String s : names) {
             Subject sd = loader.load(s);
+            if (group) {
+                views = loader.groupViews(sd, groupPca);
+                // Pre-training predicts every subject's latents in the group's coordinates (docs/pretraining.md).
+                if (pretraining) sd = loader.inSpace(sd, views);
+            }
             NetworkConfig n = NetworkConfig.from(settings, sd.inputSize(), sd.components(org.fbnet.data.Hemisphere.LH),
                     sd.components(org.fbnet.data.Hemisphere.RH));
             if (network != null && !network.equals(n)) {
@@ -129,39 +221,12 @@ public final class TrainStage implements Stage {
             data.add(sd);
             LOG.info("{}: loaded {} ({} training rows)", unit.id(), s, sd.train().size());
         }
-        FbnetTrainer fbnet = new FbnetTrainer(network, trainer, pretraining ? runner : new LocalEpochRunner());
         String parentId = DataRoot.model(c.name(), PRETRAINED);
-        FbnetModel model;
-        if (unit.inputs().containsKey(parentId)) {
-            Version parent = ctx.current(parentId, "fbnet pretrain");
-            model = fbnet.fit(data, FbnetModel.load(parent.path(), ctx.root().conf()));
-        } else {
-            model = fbnet.fit(data);
-        }
-        Manifest base = model.describe(Planner.manifest(unit, FbnetModel.KIND, FbnetModel.FORMAT_VERSION,
-                ctx.inputRefs(unit, Map.<String, InputRef>of()), settings));
-        Version v = publish(ctx, unit.outputs().get(0), model, base, data);
-        int pruned = ctx.dir(unit.outputs().get(0)).prune(c.keep());
-        if (pruned > 0) LOG.info("{}: removed {} old version(s) beyond train.checkpoints.keep={}", unit.id(), pruned, c.keep());
-        return model.best() + " -> " + v.path();
+        String parentPath = unit.inputs().containsKey(parentId) ? ctx.current(parentId, "fbnet pretrain").path().toString() : null;
+        Manifest base = Planner.manifest(unit, FbnetModel.KIND, FbnetModel.FORMAT_VERSION, ctx.inputRefs(unit, Map.<String, InputRef>of()), settings);
+        return new TrainJob(unit.id(), data, network, trainer, parentPath, pretraining ? null : views,
+                ctx.dir(unit.outputs().get(0)).dir().toString(), org.fbnet.store.VersionedDir.newId(), base.toJson(), c.keep(),
+                new org.fbnet.store.SerializableHadoopConf(ctx.root().conf()));
     }
 
-    /** Publishes a model version, verified to load and predict as the trained network before it becomes current. */
-    static Version publish(StageContext ctx, String outputId, FbnetModel model, Manifest manifest, List<Subject> data) throws IOException {
-        return ctx.dir(outputId).publish(manifest, (staging, m) -> {
-            model.writeGraph(staging, ctx.root().conf());
-            return m;
-        }, published -> verify(model, published.path(), ctx, data));
-    }
-
-    private static void verify(FbnetModel model, Path dir, StageContext ctx, List<Subject> data) throws IOException {
-        FbnetModel back = FbnetModel.load(dir, ctx.root().conf());
-        for (Subject s : data) {
-            float[][] x = s.validation().x();
-            FbnetModel.Prediction a = model.predict(x, s.name()), b = back.predict(x, s.name());
-            if (!Arrays.deepEquals(a.lh(), b.lh()) || !Arrays.deepEquals(a.rh(), b.rh())) {
-                throw new IOException(dir + ": the saved model does not predict " + s.name() + "'s validation rows as the trained one did");
-            }
-        }
-    }
 }

@@ -11,7 +11,7 @@ import org.fbnet.nn.optim.LionConfig;
  * {@code conf/train.properties}.
  */
 public record TrainerConfig(int epochs, int batchSize, int patience, double validationFraction, long seed,
-                            int noiseDraws, LionConfig lion) {
+                            int noiseDraws, LionConfig lion) implements java.io.Serializable {
     public TrainerConfig {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);

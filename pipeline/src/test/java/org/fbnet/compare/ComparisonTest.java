@@ -132,6 +132,12 @@ class ComparisonTest extends SparkTestBase {
         assertEquals(Comparison.KIND, m.kind());
         assertEquals("ridge", m.getString("best"));
         org.apache.hadoop.fs.FileSystem fs = out.report().getFileSystem(conf);
+        // The manifest's table reads back as the table (the run report reads it), each run row naming its folder.
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> published = (List<Map<String, Object>>) m.metrics().get("table");
+        assertEquals(out.table(), ComparisonTable.fromMaps(published));
+        assertEquals(java.util.Arrays.asList("ridge", "mean-seed0", "mean-seed1", null), rows.stream().map(ComparisonTable.Row::runId).toList());
+        for (int i = 0; i < 3; i++) assertTrue(fs.exists(new Path(out.report(), "runs/" + rows.get(i).runId())), rows.get(i).runId());
         for (String f : List.of("comparison.md", "comparison.json", "roi_subj01.png", "roi_subj03.png", "training_curves_subj01.png",
                 "runs/mean-seed1/validation_scores.csv", "runs/ridge/test_scores.json", "runs/mean-seed0/submission/subj03/rh_pred_test.npy")) {
             assertTrue(fs.exists(new Path(out.report(), f)), f);
@@ -193,5 +199,11 @@ class ComparisonTest extends SparkTestBase {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> new Comparison(config, Settings.defaults(), Map.of("ridge", new RidgeVariant(config.ridge()))));
         assertTrue(e.getMessage().contains("'fbnet' is not available") && e.getMessage().contains("available: ridge"), e.getMessage());
+    }
+
+    @Test
+    void aReportNamedLikeTheRunReportsIsAConfigError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> CompareConfig.from(Settings.defaults().with(CompareConfig.REPORT, "index")));
+        assertTrue(e.getMessage().contains(CompareConfig.REPORT) && e.getMessage().contains("reports/index holds the run reports"), e.getMessage());
     }
 }

@@ -65,7 +65,8 @@ class FbnetVariantTest extends SparkTestBase {
     void theFbnetVariantScoresThePublishedFineTunedModels(@TempDir java.nio.file.Path tmp) throws Exception {
         DataRoot root = DataRoot.of(tmp.toString(), HadoopConf.create());
         new CompareFixture(List.of("subj01", "subj02"), 60, 4, 3).write(spark, root, true);
-        Settings s = small().with(CompareConfig.VARIANTS, "fbnet,ridge");
+        // The fixture has no group fMRI PCA (fbnet project would make one): pre-train in the subjects' own spaces.
+        Settings s = small().with(CompareConfig.VARIANTS, "fbnet,ridge").with("train.pretrain.targets", "subject");
         org.fbnet.testing.StageRunner.run(root, s, org.fbnet.train.TrainStage.pretrain(), org.fbnet.train.TrainStage.finetune());
         CompareConfig config = CompareConfig.from(s);
         Comparison c = new Comparison(config, s, Variants.available(s, config, root));

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.fbnet.data.InputDataException;
 import org.junit.jupiter.api.Test;
@@ -74,5 +77,19 @@ class EvaluationReportTest {
     void theSameHemisphereTwiceIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> EvaluationReport.of("t",
                 List.of(part("subj01", "lh", new double[] {0.1}, false), part("subj01", "lh", new double[] {0.2}, false)), RoiAtlas.empty()));
+    }
+
+    @Test
+    void theJsonReadsBackAsTheSameRows() throws Exception {
+        RoiAtlas atlas = new RoiAtlas(List.of(new RoiAtlas.Roi("subj01", "lh", "floc-faces", "FFA-1", new int[] {0, 2}),
+                new RoiAtlas.Roi("subj01", "rh", "floc-faces", "FFA-1", new int[0])));
+        EvaluationReport rep = EvaluationReport.of("fbnet/test", List.of(part("subj01", "lh", new double[] {0.1, -0.25, 1.0 / 3}, true),
+                part("subj01", "rh", new double[] {0.7}, false)), atlas);
+        EvaluationReport back = EvaluationReport.fromJson(new ByteArrayInputStream(rep.toJson().getBytes(StandardCharsets.UTF_8)), "scores.json");
+        assertEquals("fbnet/test", back.name());
+        assertEquals(rep.rows(), back.rows());
+        IOException e = assertThrows(IOException.class, () -> EvaluationReport.fromJson(
+                new ByteArrayInputStream("{\"name\": \"x\", \"rows\": []}".getBytes(StandardCharsets.UTF_8)), "runs/x/scores.json"));
+        assertTrue(e.getMessage().startsWith("runs/x/scores.json: not a scores report"), e.getMessage());
     }
 }

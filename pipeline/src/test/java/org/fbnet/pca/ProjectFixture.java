@@ -37,7 +37,8 @@ public final class ProjectFixture {
         String fp = subject + "/" + firstId + "/" + testFmri + "/" + seed;
         Published.dataset(spark, root, DataRoot.FMRI, subject, Datasets.FMRI, fm, "fmri:" + fp, List.of());
         StructType images = new StructType().add(Datasets.SPLIT, "string").add(Datasets.ROW_INDEX, "int").add(Datasets.NSD_ID, "int");
-        Published.dataset(spark, root, DataRoot.IMAGES, subject, images, im, "images:" + fp, List.of());
+        // The image index depends on the ids only, not on the fMRI's seed.
+        Published.dataset(spark, root, DataRoot.IMAGES, subject, images, im, "images:" + subject + "/" + firstId, List.of());
     }
 
     /** A subject's fMRI: 5 latent factors times fixed loadings plus small noise. */

@@ -20,12 +20,11 @@ import org.fbnet.data.npy.NpyWriter;
 import org.fbnet.provenance.InputRef;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.stage.Pipeline;
-import org.fbnet.stage.Stage;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
 import org.fbnet.store.Version;
-import org.fbnet.synth.SynthConfig;
 import org.fbnet.synth.SyntheticDataset;
+import org.fbnet.testing.SmallPipeline;
 import org.fbnet.testing.SparkTestBase;
 import org.fbnet.testing.StageRunner;
 import org.junit.jupiter.api.Test;
@@ -37,18 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * traces back to the input files' fingerprints.
  */
 class PipelineTest extends SparkTestBase {
-    private static final Settings SMALL = Settings.defaults()
-            .with("synth.train", "60").with("synth.test", "8").with("synth.lh", "60").with("synth.rh", "70").with("synth.image.size", "32")
-            .with("clip.random.hidden.size", "32").with("clip.random.layers", "1").with("clip.random.heads", "2")
-            .with("clip.random.image.size", "32").with("clip.random.patch.size", "16")
-            .with("pca.image.components", "20").with("pca.fmri.components", "8").with("pca.power.iterations", "2")
-            .with("train.epochs", "2").with("train.batch.size", "16").with("train.validation.fraction", "0.1")
-            .with("network.width.factor", "1").with("eval.compare.variants", "fbnet,ridge").with("eval.ridge.folds", "3");
+    private static final Settings SMALL = SmallPipeline.SETTINGS;
 
     private static Pipeline.Report run(DataRoot root, Settings s, SyntheticDataset.Result data, List<String> stages) throws Exception {
-        FbnetPipeline.Source source = new FbnetPipeline.Source(new Path(data.subjects().get(0).getParent().toString()), data.truth());
-        Pipeline p = FbnetPipeline.of(stages, s, source, root);
-        return StageRunner.run(root, s, p.stages().toArray(Stage[]::new));
+        return SmallPipeline.run(root, s, data, stages);
     }
 
     private static Set<String> published(Pipeline.Report r) { return new TreeSet<>(StageRunner.published(r)); }
@@ -56,11 +47,13 @@ class PipelineTest extends SparkTestBase {
     @Test
     void reRunsDoExactlyWhatChangedAndEveryOutputTracesToItsInputFiles(@TempDir java.nio.file.Path tmp) throws Exception {
         Configuration conf = HadoopConf.create();
-        SyntheticDataset.Result data = new SyntheticDataset(SynthConfig.from(SMALL)).generate(new Path(tmp.resolve("data").toUri()), conf);
+        SyntheticDataset.Result data = SmallPipeline.generate(tmp.resolve("data"), conf);
         DataRoot root = DataRoot.of(tmp.resolve("out").toUri().toString(), conf);
 
         Pipeline.Report first = run(root, SMALL, data, FbnetPipeline.ORDER);
-        assertEquals(20, first.published(), StageRunner.published(first).toString());
+        // 4 ingest units and 1 embed unit per subject; per subject an fMRI PCA and latents, plus the image PCA,
+        // the group fMRI PCA pre-training predicts in and the report; pre-training, 2 fine-tunes, the comparison.
+        assertEquals(21, first.published(), StageRunner.published(first).toString());
         assertEquals(Set.of(), published(run(root, SMALL, data, FbnetPipeline.ORDER)), "nothing changed: nothing is published");
 
         // One subject's fMRI file changes: that subject's chain re-runs, and the global units that read it.
@@ -74,7 +67,8 @@ class PipelineTest extends SparkTestBase {
         for (int i = 0; i < v.length; i++) v[i] *= 1.5f;
         NpyWriter.write(new Path(lh.toUri()), conf, v, (int) shape[0], (int) shape[1]);
         Files.setLastModifiedTime(lh, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
-        assertEquals(Set.of("ingest/subj01/fmri", "project/pca-fmri/subj01", "project/latents/subj01", "project/report", "pretrain",
+        assertEquals(Set.of("ingest/subj01/fmri", "project/pca-fmri/subj01", "project/pca-fmri/group", "project/latents/subj01",
+                "project/report", "pretrain",
                 "finetune/subj01", "finetune/subj02", "compare"), published(run(root, SMALL, data, FbnetPipeline.ORDER)));
 
         // A training setting: training units only (and the comparison that reads their models).

@@ -299,6 +299,31 @@ class SyntheticDatasetTest {
     }
 
     @Test
+    void inMemorySampleHoldsTheRowsTheFilesHold() throws IOException {
+        SubjectSample s = SubjectSample.generate(PlantedTruth.of(FEATURES), 2);
+        assertEquals("subj02", s.subject());
+        java.nio.file.Path d = features.resolve("subj02");
+        assertArrayEquals(flat(s.trainFeatures()), floats(d.resolve("training_split/training_features.npy")));
+        assertArrayEquals(flat(s.testFeatures()), floats(d.resolve("test_split/test_features.npy")));
+        assertArrayEquals(flat(s.lh().train()), floats(d.resolve("training_split/training_fmri/lh_training_fmri.npy")));
+        assertArrayEquals(flat(s.rh().train()), floats(d.resolve("training_split/training_fmri/rh_training_fmri.npy")));
+        java.nio.file.Path truth = features.resolve("truth/subj02");
+        assertArrayEquals(flat(s.lh().test()), floats(truth.resolve("lh_test_fmri.npy")));
+        assertArrayEquals(s.rh().ceilings(), floats(truth.resolve("rh_noise_ceiling.npy")));
+        assertArrayEquals(PlantedTruth.of(FEATURES).vertexSpace().subject(2, Hemisphere.LH), s.lh().fsaverageIndex());
+    }
+
+    private static float[] floats(java.nio.file.Path p) throws IOException {
+        return NpyReader.readAllFloats(new Path(p.toString()), CONF);
+    }
+
+    private static float[] flat(float[][] rows) {
+        float[] out = new float[rows.length * rows[0].length];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, out, i * rows[0].length, rows[0].length);
+        return out;
+    }
+
+    @Test
     void sameSeedGivesIdenticalBytesAndAnotherSeedDoesNot() throws IOException {
         SynthConfig c = new SynthConfig(SynthPreset.SMALL, 1, 15, 5, 40, 40, 32, 7, false, 8);
         java.nio.file.Path a = dir.resolve("a"), b = dir.resolve("b"), other = dir.resolve("other");
@@ -326,7 +351,13 @@ class SyntheticDatasetTest {
         new SyntheticDataset(two).generate(new Path(out.toString()), CONF);
         byte[] before = Files.readAllBytes(out.resolve("subj02/training_split/training_fmri/lh_training_fmri.npy"));
         Files.writeString(out.resolve("subj01/stale.txt"), "from an older run");
-        SynthConfig one = new SynthConfig(SynthPreset.SMALL, 1, 10, 4, 30, 30, 32, 3, true, 8);
+        // Asked again with the same settings (whatever the number of subjects): generation is deterministic, the files are kept.
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(out.resolve("subj01/training_split/training_fmri/lh_training_fmri.npy"));
+        new SyntheticDataset(new SynthConfig(SynthPreset.SMALL, 1, 10, 4, 30, 30, 32, 3, true, 8)).generate(new Path(out.toString()), CONF);
+        assertEquals(written, Files.getLastModifiedTime(out.resolve("subj01/training_split/training_fmri/lh_training_fmri.npy")));
+        assertTrue(Files.exists(out.resolve("subj01/stale.txt")), "kept as it was");
+        // Other settings regenerate the subject, whole.
+        SynthConfig one = new SynthConfig(SynthPreset.SMALL, 1, 12, 4, 30, 30, 32, 3, true, 8);
         new SyntheticDataset(one).generate(new Path(out.toString()), CONF);
         assertFalse(Files.exists(out.resolve("subj01/stale.txt")), "a regenerated subject is replaced whole");
         assertArrayEquals(before, Files.readAllBytes(out.resolve("subj02/training_split/training_fmri/lh_training_fmri.npy")));

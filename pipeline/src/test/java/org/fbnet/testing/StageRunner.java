@@ -29,6 +29,9 @@ public final class StageRunner {
         SparkSession spark = SparkTestBase.session();
         Pipeline.Report r = new Pipeline(List.of(stages)).run(() -> new StageContext(root, s, () -> spark, force), line -> { });
         List<UnitResult> failed = r.failures();
+        if (failed.isEmpty() && !r.waiting().isEmpty()) {
+            throw new AssertionError("units could not run for lack of inputs: " + r.waiting());
+        }
         if (!failed.isEmpty()) {
             Throwable e = failed.get(0).error();
             if (e instanceof Exception ex) throw ex;

@@ -6,7 +6,7 @@ import org.fbnet.config.Settings;
  * Lion's hyperparameters as optax names them: learning rate, b1, b2 and the decoupled weight decay
  * applied to every parameter. Defaults in {@code conf/train.properties} are optax's (lr as in F-BNet).
  */
-public record LionConfig(double learningRate, double beta1, double beta2, double weightDecay) {
+public record LionConfig(double learningRate, double beta1, double beta2, double weightDecay) implements java.io.Serializable {
     public LionConfig {
         if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import org.fbnet.config.Settings;
 import org.fbnet.nn.NetworkConfig;
 import org.fbnet.nn.optim.LionConfig;
-import org.fbnet.train.TrainingThroughput;
 
 /**
  * {@code fbnet bench train}: training throughput of the full-size F-BNet network in one JVM against

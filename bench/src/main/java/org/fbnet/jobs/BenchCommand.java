@@ -25,6 +25,8 @@ public final class BenchCommand implements Command {
                 new IngestBenchmark(),
                 new PcaBenchmark(),
                 new PreprocessBenchmark(),
+                new PretrainGainBenchmark(),
+                new MemoryBenchmark(),
                 new RidgeBenchmark(),
                 new SynthBenchmark(),
                 new TrainBenchmark())) {
@@ -44,12 +46,16 @@ public final class BenchCommand implements Command {
         throw new IllegalStateException("bench dispatches on raw arguments; see runRaw");
     }
 
+    @Override
+    public boolean takesRawArguments() { return true; }
+
     /** Called by {@link Fbnet} with the arguments after "bench". */
-    static int runRaw(String[] argv) throws Exception {
+    @Override
+    public int runRaw(String[] argv) throws Exception {
         Map<String, Benchmark> all = benchmarks();
         if (argv.length == 0 || argv[0].equals("--help") || !all.containsKey(argv[0])) {
             StringBuilder sb = new StringBuilder("usage: fbnet bench NAME [options]\n\nbenchmarks:\n");
-            all.values().forEach(b -> sb.append(String.format("  %-12s %s%n", b.name(), b.summary())));
+            all.values().forEach(b -> sb.append(String.format("  %-14s %s%n", b.name(), b.summary())));
             System.out.println(sb);
             return argv.length > 0 && argv[0].equals("--help") ? ExitCode.OK.code : ExitCode.USAGE.code;
         }

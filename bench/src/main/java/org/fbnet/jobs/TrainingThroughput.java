@@ -1,4 +1,4 @@
-package org.fbnet.train;
+package org.fbnet.jobs;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.fbnet.nn.FbnetNetwork;
 import org.fbnet.nn.NetworkConfig;
 import org.fbnet.nn.optim.LionConfig;
+import org.fbnet.train.LocalEpochRunner;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,0 +1,108 @@
+package org.fbnet.jobs;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code fbnet bench memory}: the peak resident memory of {@code train} and {@code compare} on 1 and on N
+ * NSD-size generated subjects (features only), each command in a JVM of its own whose peak RSS
+ * ({@code VmHWM}) is read from {@code /proc} as it runs. The data are generated and ingested, embedded
+ * (no-op: the features come with the data) and projected first, once per subject count, outside the
+ * measurement. Memory does not depend on the number of epochs, so training runs few.
+ * <pre>
+ *   fbnet bench memory [--dir DIR] [--subjects 1,4] [--heap 16g] [--epochs 1] [--set KEY=VALUE ...]
+ * </pre>
+ */
+final class MemoryBenchmark implements BenchCommand.Benchmark {
+    @Override public String name() { return "memory"; }
+
+    @Override public String summary() { return "peak RSS of train and compare on 1 and N NSD-size subjects: [--dir DIR] [--subjects 1,4] [--heap 16g]"; }
+
+    @Override
+    public int run(String[] argv) throws Exception {
+        Path dir = Files.createTempDirectory("fbnet-bench-memory");
+        List<Integer> counts = List.of(1, 4);
+        String heap = "16g", epochs = "1";
+        List<String> sets = new ArrayList<>();
+        for (int i = 0; i < argv.length; i++) {
+            switch (argv[i]) {
+                case "--dir" -> dir = Path.of(argv[++i]);
+                case "--subjects" -> counts = Arrays.stream(argv[++i].split(",")).map(Integer::parseInt).toList();
+                case "--heap" -> heap = argv[++i];
+                case "--epochs" -> epochs = argv[++i];
+                case "--set" -> sets.addAll(List.of("--set", argv[++i]));
+                default -> throw new UsageException("bench memory: unknown argument " + argv[i]);
+            }
+        }
+        List<String> common = new ArrayList<>(List.of("--set", "train.epochs=" + epochs, "--set", "eval.compare.variants=fbnet,ridge"));
+        common.addAll(sets);
+        StringBuilder table = new StringBuilder("| subjects | command | peak RSS (GB) | wall (s) |\n|---|---|---:|---:|\n");
+        for (int n : counts) {
+            Path data = dir.resolve("data"), out = dir.resolve("out-" + n);
+            // Setup, not measured: the subjects' data (kept across counts: a subject's files do not depend on the count).
+            run(heap, null, args(List.of("synth", "--out", data.toString(), "--preset", "nsd", "--subjects", String.valueOf(n),
+                    "--features-only"), List.of()));
+            run(heap, null, args(List.of("ingest", "--input", data.toString(), "--truth", data.resolve("truth").toString(),
+                    "--output", out.toString()), common));
+            run(heap, null, args(List.of("project", "--data", out.toString()), common));
+            for (String command : List.of("train", "compare")) {
+                double[] m = run(heap, command + " (" + n + ")", args(List.of(command, "--data", out.toString()), common));
+                table.append(String.format("| %d | %s | %.2f | %.0f |%n", n, command, m[0] / 1e9, m[1]));
+                System.out.print(table);
+            }
+        }
+        System.out.printf("%nbench memory: peak resident memory per command (VmHWM of its JVM, -Xmx%s), NSD-size subjects, features only%n%s",
+                heap, table);
+        return ExitCode.OK.code;
+    }
+
+    private static List<String> args(List<String> head, List<String> common) {
+        List<String> a = new ArrayList<>(head);
+        a.addAll(common);
+        return a;
+    }
+
+    /** Runs {@code fbnet ARGS} in a JVM of its own; returns {peak RSS in bytes, wall seconds} (polled every 200 ms). */
+    private static double[] run(String heap, String label, List<String> fbnetArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + heap));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dfbnet.")) cmd.add(a);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Fbnet.class.getName()));
+        cmd.addAll(fbnetArgs);
+        System.out.println((label == null ? "setup: " : "measuring " + label + ": ") + String.join(" ", fbnetArgs));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        Path status = Path.of("/proc/" + p.pid() + "/status");
+        long peak = 0;
+        while (p.isAlive()) {
+            peak = Math.max(peak, hwm(status));
+            Thread.sleep(200);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (p.exitValue() != 0) throw new IllegalStateException("fbnet " + String.join(" ", fbnetArgs) + " exited " + p.exitValue());
+        if (label != null) System.out.printf("  %s: peak RSS %.2f GB in %.0f s%n", label, peak / 1e9, secs);
+        return new double[] {peak, secs};
+    }
+
+    /** VmHWM (the process's peak resident set) in bytes, 0 once the process is gone. */
+    private static long hwm(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+            }
+        } catch (java.io.IOException e) {
+            // exited between checks
+        }
+        return 0;
+    }
+
+    private static String javaBin() {
+        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+}

@@ -20,7 +20,7 @@ import org.fbnet.store.DataRoot;
  * <p>A claim that does not hold is said so with the margin and the data it was measured on: the paper's
  * margins were measured on NSD's {@value #PAPER_MIN_TRAINING_IMAGES}-{@value #PAPER_MAX_TRAINING_IMAGES}
  * training images per subject and 8 subjects, far more than a demo can afford. Variants run with several
- * seeds are compared by their seed mean. Immutable results; no I/O except in {@link #of}.
+ * seeds are compared by their seed mean. Immutable results; no I/O except in {@link #data}.
  */
 public final class Claims {
     /** NSD's training images per subject in Algonauts 2023 (subj04/08 have the fewest, subj01/02/05/07 the most). */
@@ -170,7 +170,18 @@ public final class Claims {
         else sb.append(", scored on the validation rows: no test truth");
         sb.append("; score = noise-normalized accuracy in %):\n");
         for (Verdict v : verdicts) sb.append("  ").append(v.text()).append('\n');
+        if (verdicts.stream().anyMatch(v -> v.status() != Status.NOT_TESTED)) {
+            // Margins seen between seeds on the demo's data were about a point: say so next to margins of that size.
+            sb.append("  (the published fbnet model is one training seed, train.seed; the ablations are one row per seed of ")
+                    .append(CompareConfig.SEEDS).append(", compared by their mean when there are several: a margin of a point or so can move with the seed)\n");
+        }
         return sb.toString();
+    }
+
+    /** {@link #summary(List, Data)} of a published comparison (its manifest). */
+    public static String summary(Manifest comparison, Configuration conf) throws IOException {
+        Data data = data(comparison, conf);
+        return summary(check(table(comparison), data), data);
     }
 
     /**

@@ -59,11 +59,14 @@ public final class Claims {
      * @param trainingRows training rows per subject (validation rows excluded)
      * @param testRows     test rows per subject
      * @param pretrained   whether the published fbnet models were fine-tuned from a pre-trained model
+     * @param chance       per split ("validation", "test"), the score predictions unrelated to the responses reach
+     *                     on average ({@link Comparison#CHANCE}); empty without noise ceilings
      */
-    public record Data(Map<String, Integer> trainingRows, Map<String, Integer> testRows, boolean pretrained) {
+    public record Data(Map<String, Integer> trainingRows, Map<String, Integer> testRows, boolean pretrained, Map<String, Double> chance) {
         public Data {
             trainingRows = Map.copyOf(trainingRows);
             testRows = Map.copyOf(testRows);
+            chance = Map.copyOf(chance);
         }
 
         int subjects() { return trainingRows.size(); }
@@ -168,7 +171,13 @@ public final class Claims {
         boolean test = verdicts.stream().anyMatch(v -> "test".equals(v.split()));
         if (test) sb.append(", scored on ").append(Data.range(data.testRows())).append(" test images per subject");
         else sb.append(", scored on the validation rows: no test truth");
-        sb.append("; score = noise-normalized accuracy in %):\n");
+        sb.append("; score = noise-normalized accuracy in %");
+        Double chance = data.chance().get(test ? "test" : "validation");
+        if (chance != null) {
+            // On few images r is noisy and the score divides r^2 by small ceilings: chance is well above 0.
+            sb.append(String.format(Locale.ROOT, ", which predictions unrelated to the responses reach %.2f on average on these images", chance));
+        }
+        sb.append("):\n");
         for (Verdict v : verdicts) sb.append("  ").append(v.text()).append('\n');
         if (verdicts.stream().anyMatch(v -> v.status() != Status.NOT_TESTED)) {
             // Margins seen between seeds on the demo's data were about a point: say so next to margins of that size.
@@ -197,6 +206,8 @@ public final class Claims {
             train.put(e.getKey(), ((Number) m.get("train")).intValue());
             test.put(e.getKey(), ((Number) m.get("test")).intValue());
         }
+        Map<String, Double> chance = new LinkedHashMap<>();
+        comparison.getMap(Comparison.CHANCE).forEach((split, x) -> chance.put(split, ((Number) x).doubleValue()));
         boolean pretrained = false;
         boolean anyModel = false;
         String prefix = DataRoot.MODELS + "/";
@@ -207,7 +218,7 @@ public final class Claims {
             pretrained = anyModel ? pretrained && hasParent : hasParent;
             anyModel = true;
         }
-        return new Data(train, test, pretrained);
+        return new Data(train, test, pretrained, chance);
     }
 
     /** The table a comparison's manifest records (its "table" metric). */

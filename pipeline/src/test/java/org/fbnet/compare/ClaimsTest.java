@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ClaimsTest {
     private static final Claims.Data TWO_SUBJECTS = new Claims.Data(Map.of("subj01", 1425, "subj02", 1400),
-            Map.of("subj01", 200, "subj02", 200), true);
+            Map.of("subj01", 200, "subj02", 200), true, Map.of("validation", 6.5, "test", 1.25));
 
     private static ComparisonTable.Row row(String variant, String seed, Double valScore, Double valR, Double testScore, Double testR) {
         return new ComparisonTable.Row(variant, seed, valScore, valR, testScore, testR, 1.0);
@@ -54,8 +54,10 @@ class ClaimsTest {
 
         String summary = Claims.summary(v, TWO_SUBJECTS);
         assertTrue(summary.startsWith("The paper's claims on this comparison (2 subject(s), 1400-1425 training images per subject,"
-                + " scored on 200 test images per subject;"), summary);
-        assertEquals(4, summary.split("\n").length, summary);
+                + " scored on 200 test images per subject; score = noise-normalized accuracy in %, which predictions unrelated to the"
+                + " responses reach 1.25 on average on these images):\n"), summary);
+        assertEquals(5, summary.split("\n").length, "heading, three claims, the seed caveat:\n" + summary);
+        assertTrue(summary.endsWith("a margin of a point or so can move with the seed)\n"), summary);
     }
 
     @Test
@@ -63,14 +65,15 @@ class ClaimsTest {
         ComparisonTable t = new ComparisonTable(List.of(
                 row("fbnet", "-", null, 0.30, null, null),
                 row("ridge", "-", null, 0.25, null, null)));
-        Claims.Data data = new Claims.Data(Map.of("subj01", 9000), Map.of("subj01", 0), true);
+        Claims.Data data = new Claims.Data(Map.of("subj01", 9000), Map.of("subj01", 0), true, Map.of());
         List<Verdict> v = Claims.check(t, data);
         Verdict ridge = verdict(v, Claim.FBNET_VS_RIDGE);
         assertEquals(Status.HOLDS, ridge.status());
         assertEquals("validation", ridge.split());
         assertEquals("r", ridge.measure());
         assertTrue(ridge.text().endsWith("validation r: holds, F-BNet ahead by 0.0500 in r (0.3000 vs 0.2500)"), ridge.text());
-        assertTrue(Claims.summary(v, data).contains("scored on the validation rows: no test truth"));
+        String summary = Claims.summary(v, data);
+        assertTrue(summary.contains("scored on the validation rows: no test truth; score = noise-normalized accuracy in %):"), summary);
     }
 
     @Test
@@ -88,7 +91,7 @@ class ClaimsTest {
     @Test
     void aMissingRowOrAModelTrainedWithoutPretrainingLeavesTheClaimUntested() {
         ComparisonTable t = new ComparisonTable(List.of(row("fbnet", "-", 1.0, 0.1, 2.0, 0.2), row("no-pretrain", "0", 1.0, 0.1, 1.0, 0.1)));
-        List<Verdict> v = Claims.check(t, new Claims.Data(Map.of("subj01", 100), Map.of("subj01", 10), false));
+        List<Verdict> v = Claims.check(t, new Claims.Data(Map.of("subj01", 100), Map.of("subj01", 10), false, Map.of()));
         assertEquals(Status.NOT_TESTED, verdict(v, Claim.FBNET_VS_RIDGE).status());
         assertTrue(verdict(v, Claim.FBNET_VS_RIDGE).text().contains("no ridge row (eval.compare.variants)"));
         assertEquals(Status.NOT_TESTED, verdict(v, Claim.RACING_VS_MSE).status());

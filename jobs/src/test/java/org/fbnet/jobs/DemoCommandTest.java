@@ -10,12 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.fbnet.data.npy.NpyReader;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
 import org.fbnet.store.HadoopConf;
+import org.fbnet.store.Version;
 import org.fbnet.testing.SparkTestBase;
 import org.fbnet.testing.ZipFiles;
 import org.junit.jupiter.api.Test;
@@ -23,87 +27,139 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo end to end, shrunk (fewer images, vertices, components and epochs than conf/demo.properties)
- * to keep the suite fast, run twice on one folder.
+ * to keep the suite fast: two subjects, then a third added before the second run; then the whole demo
+ * again on the same folder.
  */
 class DemoCommandTest extends SparkTestBase {
-    private static final List<String> SUBJECTS = List.of("subj01", "subj02");
+    private static final List<String> FIRST = List.of("subj01", "subj02");
+    private static final String ADDED = "subj03";
+    private static final List<String> ALL = List.of("subj01", "subj02", ADDED);
     private static final int TRAIN = 160, TEST = 30, LH = 120, RH = 130;
-    /** Every unit of every stage, for two subjects with pre-training. */
-    private static final List<String> UNITS = units();
+    private static final Pattern PUBLISHED = Pattern.compile("(?m)^  published  (\\S+) ");
+    private static final Pattern UNCHANGED = Pattern.compile("(?m)^  unchanged  (\\S+) ");
 
-    private static List<String> units() {
+    /** A subject's units in the first run's order (ingest, embed, project, finetune). */
+    private static List<String> subjectUnits(String s) {
         List<String> u = new ArrayList<>();
-        for (String s : SUBJECTS) for (String part : List.of("images", "fmri", "rois", "vertices")) u.add("ingest/" + s + "/" + part);
-        for (String s : SUBJECTS) u.add("embed/" + s);
-        u.add("project/pca-image");
-        for (String s : SUBJECTS) u.add("project/pca-fmri/" + s);
-        for (String s : SUBJECTS) u.add("project/latents/" + s);
-        u.add("project/report");
-        u.add("pretrain");
-        for (String s : SUBJECTS) u.add("finetune/" + s);
-        u.add("compare");
+        for (String part : List.of("images", "fmri", "rois", "vertices")) u.add("ingest/" + s + "/" + part);
+        u.addAll(List.of("embed/" + s, "project/pca-fmri/" + s, "project/latents/" + s, "finetune/" + s));
         return u;
     }
 
+    private static final List<String> GLOBAL = List.of("project/pca-image", "project/pca-fmri/group", "project/report", "pretrain", "compare");
+
+    private static List<String> ids(Pattern p, String text) {
+        List<String> ids = new ArrayList<>();
+        Matcher m = p.matcher(text);
+        while (m.find()) ids.add(m.group(1));
+        return ids;
+    }
+
+    private static Set<String> set(List<String> a) { return new TreeSet<>(a); }
+
     @Test
-    void demoRunsEveryStageAndLearnsThePlantedResponses(@TempDir Path dir) throws Exception {
+    void demoLearnsThePlantedResponsesAndItsSecondRunProcessesOnlyTheNewSubject(@TempDir Path dir) throws Exception {
         String[] argv = {"demo", "--dir", dir.toString(),
                 "--set", "synth.train=" + TRAIN, "--set", "synth.test=" + TEST, "--set", "synth.lh=" + LH, "--set", "synth.rh=" + RH,
                 "--set", "pca.image.components=40", "--set", "pca.fmri.components=20", "--set", "train.epochs=4",
                 "--set", "network.width.factor=2", "--set", "eval.ridge.folds=3"};
         String out = IngestCommandTest.captureRun(0, argv)[0];
+        int second = out.indexOf("\n== demo, second run: " + ADDED + " added");
+        assertTrue(second > 0, out);
+        String firstRun = out.substring(0, second), secondRun = out.substring(second, out.indexOf("\nWhat the second run did"));
         Path root = dir.resolve("out");
         Configuration conf = HadoopConf.create();
         DataRoot data = DataRoot.of(root.toString(), conf);
 
-        // Every stage published every one of its units, and nothing else ran.
-        for (String unit : UNITS) assertTrue(out.matches("(?s).*\\n  published  " + Pattern.quote(unit) + " .*"), unit + " published:\n" + out);
-        assertTrue(out.contains(UNITS.size() + " published, 0 unchanged, 0 failed under " + root), out);
-        assertEquals(2 * (TRAIN + TEST), org.fbnet.testing.StageRunner.current(data, "latents").count());
+        // The first run published every unit of both subjects and every global unit, nothing else.
+        List<String> firstUnits = new ArrayList<>(GLOBAL);
+        for (String s : FIRST) firstUnits.addAll(subjectUnits(s));
+        assertEquals(set(firstUnits), set(ids(PUBLISHED, firstRun)), firstRun);
+        assertEquals(firstUnits.size(), ids(PUBLISHED, firstRun).size(), "each unit once:\n" + firstRun);
 
-        // The comparison covers the demo's variants; the closing lines name the claims and the real report files.
+        // The second run published what the plan says a new subject needs: its own units, and the global units
+        // that read every subject's outputs (the projection report and the comparison). The image PCA, the group
+        // PCA and pre-training were kept by the refresh policy (conf/run.properties: never for new subjects alone).
+        Set<String> expected = set(subjectUnits(ADDED));
+        expected.addAll(List.of("project/report", "compare"));
+        assertEquals(expected, set(ids(PUBLISHED, secondRun)), secondRun);
+        for (String kept : List.of("project/pca-image", "project/pca-fmri/group", "pretrain")) {
+            assertTrue(secondRun.matches("(?s).*\\n  unchanged  " + Pattern.quote(kept) + " +kept: 1 new subject\\(s\\) since it was made \\("
+                    + ADDED + "\\); remade with --refresh-global\\n.*"), kept + ":\n" + secondRun);
+        }
+        for (String s : FIRST) for (String u : subjectUnits(s)) assertTrue(ids(UNCHANGED, secondRun).contains(u), u + ":\n" + secondRun);
+        // ... and the demo says so.
+        assertTrue(out.contains("\n  " + ADDED + " (new): 8 of its 8 units ran: " + String.join(", ", subjectUnits(ADDED)) + "\n"), out);
+        assertTrue(out.contains("\n  earlier subjects (subj01, subj02): none of their 16 units ran\n"), out);
+        assertTrue(out.matches("(?s).*\\n    ran   compare +changed: latents/subject=" + ADDED + " \\(new input\\).*"), out);
+        assertEquals(ALL.size() * (TRAIN + TEST), org.fbnet.testing.StageRunner.current(data, "latents").count());
+
+        // The new subject was fine-tuned from the pre-trained network the first run made, like the others.
+        Version pretrained = data.versioned("models/fbnet/pretrained").current().orElseThrow();
+        for (String s : ALL) {
+            Manifest m = data.versioned("models/fbnet/" + s).current().orElseThrow().manifest();
+            assertTrue(m.getString("parent").contains("models/fbnet/pretrained/v=" + pretrained.id()), s + ": " + m.fields());
+        }
+
+        // The comparison covers the variants and every subject; the summary reads its claims and names the files.
         Manifest compare = data.versioned("reports/compare").current().orElseThrow().manifest();
         Path report = Path.of(data.current("reports/compare", "compare").toUri().getPath());
-        Map<String, Double> tableTestR = tableTestR(report.resolve("comparison.csv"));
-        assertEquals(List.of("fbnet", "mse", "no-pretrain", "ridge"), tableTestR.keySet().stream().sorted().toList());
+        Map<String, String[]> table = table(report.resolve("comparison.csv"));
+        assertEquals(List.of("fbnet", "mse", "no-leak", "no-pretrain", "ridge"), table.keySet().stream().sorted().toList());
+        assertEquals(ALL, compare.get("subjects"));
         for (String claim : List.of("F-BNet ahead of ridge (fbnet vs ridge), test score: ",
                 "racing loss ahead of MSE (no-pretrain vs mse; both trained per subject from scratch",
                 "pre-training ahead of none (fbnet vs no-pretrain; ")) {
-            assertTrue(out.contains("\n  " + claim), claim + ":\n" + out);
+            assertTrue(out.matches("(?s).*\\n  " + Pattern.quote(claim) + "(holds|does not hold), .*"), claim + ":\n" + out);
         }
-        assertTrue(out.contains("scored on " + TEST + " test images per subject"), out);
-        for (String file : List.of("comparison.md", "roi_subj01.png", "roi_subj02.png", "training_curves_subj01.png", "submission.zip")) {
+        for (String file : List.of("comparison.md", "roi_subj03.png", "training_curves_subj03.png", "submission.zip")) {
             assertTrue(Files.isRegularFile(report.resolve(file)), file);
-            assertTrue(out.contains(report.resolve(file).toString()), "the closing lines name " + report.resolve(file) + ":\n" + out);
         }
-        assertTrue(out.endsWith(DemoCommand.NEXT_ON_REAL_DATA), "ends with the commands for real data:\n" + out);
+        assertTrue(out.contains("  comparison table: " + report.resolve("comparison.md") + " "), out);
+        assertTrue(out.contains("  submission:       " + report.resolve("submission.zip") + " "), out);
+        Path page = Path.of(data.current("reports/index", "index").toUri().getPath()).resolve("index.html");
+        assertTrue(Files.isRegularFile(page) && out.contains("  run report page:  " + page + " "), page + ":\n" + out);
+        assertTrue(out.endsWith(DemoCommand.NEXT_ON_REAL_DATA), "ends with the command for real data:\n" + out);
 
-        // Pre-training then fine-tuning: each subject's model names the pre-trained parent.
-        Manifest m = data.versioned("models/fbnet/subj01").current().orElseThrow().manifest();
-        assertTrue(m.getString("parent").contains("models/fbnet/pretrained/v="), String.valueOf(m.fields()));
-
-        // Every model learned the planted responses: its test predictions correlate with the truth folder's test
-        // fMRI far beyond what the same predictions reach against shuffled images, and the table reports that r.
+        // Every model learned the planted responses. Chance is the score of the same predictions against the
+        // truth folder's test fMRI with the images shuffled (computed here, apart from fbnet's scorer): each
+        // model's score is above every one of 200 shuffles and 5 standard deviations above their mean. The
+        // chance fbnet states (VertexScores.chanceNoiseNormalized, from the ceilings and the image count) agrees with it.
         Map<String, float[][]> truth = new LinkedHashMap<>();
-        for (String s : SUBJECTS) {
-            for (String h : List.of("lh", "rh")) truth.put(s + "/" + h, matrix(dir.resolve("data/truth/" + s + "/" + h + "_test_fmri.npy"), conf));
+        Map<String, float[]> ceilings = new LinkedHashMap<>();
+        for (String s : ALL) {
+            for (String h : List.of("lh", "rh")) {
+                truth.put(s + "/" + h, matrix(dir.resolve("data/truth/" + s + "/" + h + "_test_fmri.npy"), conf));
+                ceilings.put(s + "/" + h, NpyReader.readAllFloats(new org.apache.hadoop.fs.Path(
+                        dir.resolve("data/truth/" + s + "/" + h + "_noise_ceiling.npy").toString()), conf));
+            }
         }
+        double statedChance = ((Number) compare.getMap("chance").get("test")).doubleValue();
+        double fbnetScore = Double.NaN;
         for (String run : List.of("fbnet", "no-pretrain-seed0", "mse-seed0", "ridge")) {
             Map<String, float[][]> predicted = new LinkedHashMap<>();
             for (String key : truth.keySet()) {
                 predicted.put(key, matrix(report.resolve("runs/" + run + "/submission/" + key + "_pred_test.npy"), conf));
             }
-            double r = pooledMeanR(predicted, truth, null);
+            double score = pooledScore(predicted, truth, ceilings, null);
             double[] shuffled = new double[200];
             Random random = new Random(7);
-            for (int i = 0; i < shuffled.length; i++) shuffled[i] = pooledMeanR(predicted, truth, permutation(TEST, random));
+            for (int i = 0; i < shuffled.length; i++) shuffled[i] = pooledScore(predicted, truth, ceilings, permutation(TEST, random));
             double mean = java.util.Arrays.stream(shuffled).average().orElseThrow();
             double sd = Math.sqrt(java.util.Arrays.stream(shuffled).map(x -> (x - mean) * (x - mean)).sum() / (shuffled.length - 1));
             double max = java.util.Arrays.stream(shuffled).max().orElseThrow();
-            String what = String.format("%s: test r %.4f, shuffled images %.4f +- %.4f (max %.4f)", run, r, mean, sd, max);
-            assertTrue(r > max && r > mean + 5 * sd, what);
-            assertEquals(tableTestR.get(run.replaceAll("-seed0$", "")), r, 1e-5, "the table's test r for " + what);
+            String what = String.format("%s: test score %.2f, shuffled images %.2f +- %.2f (max %.2f), stated chance %.2f", run, score, mean, sd,
+                    max, statedChance);
+            assertTrue(score > max && score > mean + 5 * sd, what);
+            assertEquals(Double.parseDouble(table.get(run.replaceAll("-seed0$", ""))[4]), score, 1e-3, "the table's test score for " + what);
+            // The closed form assumes Gaussian responses; 200 shuffles of one prediction set estimate it within a few sd / sqrt(200).
+            assertEquals(mean, statedChance, 0.1 * statedChance + 3 * sd / Math.sqrt(shuffled.length), what);
+            if (run.equals("fbnet")) fbnetScore = score;
         }
+        // The generator makes each vertex's signal a fraction NC of its variance, so a perfect model scores 100 and
+        // an unrelated one the stated chance. F-BNet must recover a real share of that range: at least a tenth of
+        // the way from chance to the ceiling (the demo's full-size run reaches about a fifth with 380 images).
+        assertTrue(fbnetScore > statedChance + 0.1 * (100 - statedChance), "fbnet " + fbnetScore + ", chance " + statedChance);
 
         // The best run's submission unzips to the Algonauts layout: NPY files whose layout is numpy's (NpyRoundTripTest).
         List<String> shapes = new ArrayList<>();
@@ -113,26 +169,26 @@ class DemoCommandTest extends SparkTestBase {
             }
         }
         assertTrue(shapes.contains("subj01/lh_pred_test.npy [" + TEST + ", " + LH + "]")
-                && shapes.contains("subj02/rh_pred_test.npy [" + TEST + ", " + RH + "]"), String.valueOf(shapes));
+                && shapes.contains(ADDED + "/rh_pred_test.npy [" + TEST + ", " + RH + "]"), String.valueOf(shapes));
 
-        // A second demo on the same folder keeps the data, publishes nothing and says so per unit.
+        // The whole demo again on the same folder: the data is kept and neither run publishes a unit.
         String[] again = IngestCommandTest.captureRun(0, argv);
-        for (String s : SUBJECTS) assertTrue(again[1].contains("synth " + s + ": already generated with the same settings, kept"), again[1]);
-        for (String unit : UNITS) {
-            assertTrue(again[0].matches("(?s).*\\n  unchanged  " + Pattern.quote(unit) + " +up to date.*"), unit + " unchanged:\n" + again[0]);
-        }
-        assertTrue(again[0].contains("0 published, " + UNITS.size() + " unchanged, 0 failed under " + root), again[0]);
+        for (String s : ALL) assertTrue(again[1].contains("synth " + s + ": already generated with the same settings, kept"), again[1]);
+        assertEquals(List.of(), ids(PUBLISHED, again[0]), again[0]);
+        assertEquals(2, again[0].split("\n0 published, " + (GLOBAL.size() + 3 * subjectUnits(ADDED).size()) + " unchanged, 0 failed under ", -1).length - 1,
+                "both runs: every unit of the three subjects unchanged:\n" + again[0]);
+        assertTrue(again[0].contains("\n  " + ADDED + ": nothing ran, its 8 units were up to date"), again[0]);
         assertEquals(compare.version(), data.versioned("reports/compare").current().orElseThrow().manifest().version());
     }
 
-    /** variant -> test r of its (only or seed-mean) row in comparison.csv. */
-    private static Map<String, Double> tableTestR(Path csv) throws Exception {
+    /** variant -> its (only or seed-mean) row of comparison.csv. */
+    private static Map<String, String[]> table(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
         assertEquals("variant,seed,val_score,val_r,test_score,test_r,fit_seconds", lines.get(0));
-        Map<String, Double> m = new LinkedHashMap<>();
+        Map<String, String[]> m = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            m.put(f[0], Double.parseDouble(f[5]));
+            m.put(f[0], f);
         }
         return m;
     }
@@ -161,15 +217,17 @@ class DemoCommandTest extends SparkTestBase {
     }
 
     /**
-     * Mean over every vertex of every subject and hemisphere of Pearson's r between predicted and measured
-     * responses over the test images (measured rows reordered by {@code order} when given); computed here,
-     * apart from fbnet's scorer.
+     * The Algonauts noise-normalized score, pooled over every vertex of every subject and hemisphere:
+     * 100 * max(r, 0)^2 / NC capped at 100, r Pearson's over the test images between predicted and measured
+     * responses (measured rows reordered by {@code order} when given); computed here, apart from fbnet's scorer.
      */
-    private static double pooledMeanR(Map<String, float[][]> predicted, Map<String, float[][]> measured, int[] order) {
+    private static double pooledScore(Map<String, float[][]> predicted, Map<String, float[][]> measured, Map<String, float[]> ceilings,
+                                      int[] order) {
         double sum = 0;
         int count = 0;
         for (String key : measured.keySet()) {
             float[][] p = predicted.get(key), y = measured.get(key);
+            float[] nc = ceilings.get(key);
             int n = y.length;
             assertEquals(n, p.length, key + " rows");
             for (int v = 0; v < y[0].length; v++) {
@@ -187,7 +245,9 @@ class DemoCommandTest extends SparkTestBase {
                     sxx += a * a;
                     syy += b * b;
                 }
-                sum += sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+                double r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+                double c = nc[v] == 0 ? 1e-14 : nc[v];
+                sum += Math.min(100, 100 * Math.max(r, 0) * Math.max(r, 0) / c);
                 count++;
             }
         }

@@ -120,6 +120,12 @@ public final class Claims {
         }
         String split = test ? "test" : "validation";
         String measure = score ? "score" : "r";
+        Double chance = score ? data.chance().get(split) : null;
+        if (chance != null && va <= chance && vb <= chance) {
+            // Two models that learned nothing differ by noise alone: their order says nothing about the claim.
+            return notTested(c, String.format(Locale.ROOT, "%s %s, %s score: not tested, neither learned the responses (%.2f and %.2f,"
+                    + " no more than chance, %.2f)", c.statement, rows, split, va, vb, chance));
+        }
         double margin = va - vb;
         String amount = score ? String.format(Locale.ROOT, "%.2f points (%.2f vs %.2f)", Math.abs(margin), va, vb)
                 : String.format(Locale.ROOT, "%.4f in r (%.4f vs %.4f)", Math.abs(margin), va, vb);

@@ -101,6 +101,23 @@ class ClaimsTest {
     }
 
     @Test
+    void twoRowsAtChanceLeaveTheClaimUntestedButOneAboveChanceDecides() {
+        ComparisonTable t = new ComparisonTable(List.of(
+                row("fbnet", "-", 21.5, 0.0, 8.8, 0.01),
+                row("no-pretrain", "0", 21.4, 0.0, 7.11, 0.0),
+                row("mse", "0", 21.4, 0.0, 7.05, 0.0),
+                row("ridge", "-", 27.3, 0.11, 14.75, 0.12)));
+        Claims.Data data = new Claims.Data(Map.of("subj01", 152), Map.of("subj01", 30), true, Map.of("test", 7.58));
+        List<Verdict> v = Claims.check(t, data);
+        Verdict loss = verdict(v, Claim.RACING_VS_MSE);
+        assertEquals(Status.NOT_TESTED, loss.status(), "7.11 vs 7.05 with chance at 7.58");
+        assertTrue(loss.text().endsWith("test score: not tested, neither learned the responses (7.11 and 7.05, no more than chance, 7.58)"),
+                loss.text());
+        assertEquals(Status.HOLDS, verdict(v, Claim.PRETRAINING_VS_NONE).status(), "8.80 is above chance, 7.11 is not");
+        assertEquals(Status.DOES_NOT_HOLD, verdict(v, Claim.FBNET_VS_RIDGE).status());
+    }
+
+    @Test
     void aTieIsNotAWin() {
         ComparisonTable t = new ComparisonTable(List.of(row("fbnet", "-", 1.0, 0.1, 5.0, 0.2), row("ridge", "-", 1.0, 0.1, 5.0, 0.2)));
         Verdict ridge = verdict(Claims.check(t, TWO_SUBJECTS), Claim.FBNET_VS_RIDGE);

@@ -142,7 +142,7 @@ public final class DemoCommand implements Command {
                 .append(", run.refresh.finetuned=").append(s.get("run.refresh.finetuned")).append("):\n");
         for (UnitResult r : global) {
             String what = r.status() == UnitResult.Status.PUBLISHED ? "ran " : r.status() == UnitResult.Status.SKIPPED ? "kept" : r.status().name();
-            sb.append(String.format("    %s  %-20s %s%n", what, r.unit().id(), r.unit().reason()));
+            sb.append(String.format("    %s  %-22s %s%n", what, r.unit().id(), r.unit().reason()));
         }
         return sb.toString();
     }

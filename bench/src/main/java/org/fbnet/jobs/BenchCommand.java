@@ -28,6 +28,7 @@ public final class BenchCommand implements Command {
                 new PretrainBenchmark(),
                 new PretrainGainBenchmark(),
                 new MemoryBenchmark(),
+                new FanoutBenchmark(),
                 new RidgeBenchmark(),
                 new SynthBenchmark(),
                 new TrainBenchmark())) {

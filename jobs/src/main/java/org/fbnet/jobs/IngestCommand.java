@@ -9,6 +9,11 @@ import org.fbnet.store.HadoopConf;
 
 /** {@code fbnet ingest}: an Algonauts/NSD folder to versioned Parquet datasets under an output root. */
 public final class IngestCommand implements Command {
+    /** The input, output and truth flags, shared with {@code run}. */
+    static final Flag INPUT = Flag.input("--input", "DIR", "dataset folder holding subjNN/ (any Hadoop FileSystem URI)", true),
+            OUTPUT = Flag.output("--output", "URI", "output root (any Hadoop FileSystem URI)", true),
+            TRUTH = Flag.input("--truth", "DIR", "folder with subjNN/{lh,rh}_test_fmri.npy and _noise_ceiling.npy (optional)", false);
+
     @Override public String name() { return "ingest"; }
 
     @Override public String summary() { return "validate an Algonauts/NSD folder and publish it as Parquet datasets (per subject)"; }
@@ -16,9 +21,7 @@ public final class IngestCommand implements Command {
     @Override
     public List<Flag> flags() {
         return List.of(
-                Flag.input("--input", "DIR", "dataset folder holding subjNN/ (any Hadoop FileSystem URI)", true),
-                Flag.output("--output", "URI", "output root (any Hadoop FileSystem URI)", true),
-                Flag.input("--truth", "DIR", "folder with subjNN/{lh,rh}_test_fmri.npy and _noise_ceiling.npy (optional)", false),
+                INPUT, OUTPUT, TRUTH,
                 Flag.setting("--subjects", "ingest.subjects", "LIST"),
                 Flag.setting("--image-bytes", "ingest.image.bytes", "BOOL"),
                 Flag.setting("--force", "ingest.force", "BOOL"),

@@ -55,6 +55,11 @@ final class StageRuns {
                 new org.fbnet.report.RunReport.Run(runId, started, java.time.Instant.now(), claims)));
     }
 
+    /** A local file as a plain path (to paste into a viewer or shell), anything else as its URI. */
+    static String show(org.apache.hadoop.fs.Path p) {
+        return "file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString();
+    }
+
     /** Units that failed or waited for a missing input make the command fail, after everything else finished. */
     static void throwIfIncomplete(Pipeline.Report report) {
         if (!report.failures().isEmpty()) throw new UnitsFailedException(report.failures());

@@ -25,6 +25,7 @@ import org.fbnet.eval.ReportFiles;
 import org.fbnet.eval.RoiAtlas;
 import org.fbnet.eval.Submission;
 import org.fbnet.eval.VertexAccuracy;
+import org.fbnet.eval.VertexScores;
 import org.fbnet.provenance.Manifest;
 import org.fbnet.store.DataRoot;
 import org.slf4j.Logger;
@@ -44,8 +45,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Comparison implements Stage {
     public static final String KIND = "comparison";
-    public static final int FORMAT_VERSION = 2;
+    /** 3: the manifest records each subject's row counts ({@link #ROWS}) and the chance scores ({@link #CHANCE}). */
+    public static final int FORMAT_VERSION = 3;
     public static final String NAME = "compare";
+    /** Manifest fields: the table (a metric, as {@link ComparisonTable#rowsAsMaps()}) and each subject's train/validation/test row counts. */
+    public static final String TABLE_METRIC = "table", ROWS = "rows";
+    /**
+     * Manifest field: per split ("validation", "test"), the pooled noise-normalized score that predictions
+     * unrelated to the responses reach on average ({@link VertexScores#chanceNoiseNormalized}); absent without ceilings.
+     */
+    public static final String CHANCE = "chance";
     private static final Logger LOG = LoggerFactory.getLogger(Comparison.class);
 
     private final CompareConfig config;
@@ -78,7 +87,8 @@ public final class Comparison implements Stage {
     }
 
     /** What the comparison produced: the table (with seed means), the best run's id, and where it was published. */
-    public record Outcome(ComparisonTable table, String bestRun, Path report) { }
+    public record Outcome(ComparisonTable table, String bestRun, Path report, Map<String, Map<String, Integer>> rows,
+                          Map<String, Double> chance) { }
 
     /** The outcome of the last unit this instance ran, or null. */
     public Outcome lastOutcome() { return last; }
@@ -114,9 +124,10 @@ public final class Comparison implements Stage {
         Outcome[] out = new Outcome[1];
         Version v = ctx.dir(unit.outputs().get(0)).publish(base, (staging, m) -> {
             out[0] = compare(ctx, subjects, staging);
-            return m.with("best", out[0].bestRun()).withMetric("table", out[0].table().rowsAsMaps());
+            return m.with("best", out[0].bestRun()).with(ROWS, out[0].rows()).with(CHANCE, out[0].chance())
+                    .withMetric(TABLE_METRIC, out[0].table().rowsAsMaps());
         });
-        last = new Outcome(out[0].table(), out[0].bestRun(), v.path());
+        last = new Outcome(out[0].table(), out[0].bestRun(), v.path(), out[0].rows(), out[0].chance());
         LOG.info("compare: best run {}; report at {}", last.bestRun(), v.path());
         return "best " + last.bestRun() + " -> " + v.path();
     }
@@ -133,7 +144,9 @@ public final class Comparison implements Stage {
         Map<String, Double> seconds = new LinkedHashMap<>();
         Map<String, Map<String, List<EpochRecord>>> curvesBySubject = new LinkedHashMap<>();
         List<RoiAtlas.Roi> rois = new ArrayList<>();
+        Map<String, Map<String, Integer>> rowCounts = new LinkedHashMap<>();
         boolean testTruth = true;
+        ChanceScore chanceVal = new ChanceScore(), chanceTest = new ChanceScore();
         for (String subject : subjects) {
             long t0 = System.nanoTime();
             Subject data = loader.load(subject);
@@ -142,7 +155,18 @@ public final class Comparison implements Stage {
                     data.test().size(), data.test().hasTruth() ? "with truth" : "no truth",
                     data.vertices(Hemisphere.LH), data.vertices(Hemisphere.RH));
             rois.addAll(data.rois().rois());
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            counts.put("train", data.train().size());
+            counts.put("validation", data.validation().size());
+            counts.put("test", data.test().size());
+            rowCounts.put(subject, counts);
             testTruth &= data.test().hasTruth();
+            if (data.hasCeilings()) {
+                for (Hemisphere h : Hemisphere.values()) {
+                    chanceVal.add(data.validation().size(), data.ceilings().get(h));
+                    if (data.test().hasTruth()) chanceTest.add(data.test().size(), data.ceilings().get(h));
+                }
+            }
             Variant.TrainingVertices vertices = h -> loader.trainingVertices(subject, h);
             for (Run run : runs) {
                 long t1 = System.nanoTime();
@@ -213,7 +237,25 @@ public final class Comparison implements Stage {
             FileUtil.copy(fs, bestSubmission, fs, submission, false, root.conf());
             Submission.zip(submission, new Path(dir, Submission.ZIP_NAME), root.conf());
         }
-        return new Outcome(table, best, dir);
+        Map<String, Double> chance = new LinkedHashMap<>();
+        chanceVal.mean().ifPresent(x -> chance.put("validation", x));
+        if (testTruth) chanceTest.mean().ifPresent(x -> chance.put("test", x));
+        return new Outcome(table, best, dir, rowCounts, chance);
+    }
+
+    /** The chance score pooled over every vertex, as the table's scores are pooled. */
+    private static final class ChanceScore {
+        private double sum;
+        private long vertices;
+
+        void add(int images, float[] ceilings) {
+            for (float c : ceilings) sum += VertexScores.chanceNoiseNormalized(images, c);
+            vertices += ceilings.length;
+        }
+
+        java.util.OptionalDouble mean() {
+            return vertices == 0 || Double.isNaN(sum) ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(sum / vertices);
+        }
     }
 
     private static Path runDir(Path dir, Run run) {

@@ -63,6 +63,29 @@ public final class VertexScores {
         return Math.min(100.0, 100.0 * rp * rp / nc);
     }
 
+    /**
+     * The noise-normalized accuracy a vertex scores on average from predictions unrelated to its responses,
+     * over {@code n} images: the expectation of {@link #noiseNormalized(double, double)} under the null
+     * distribution of Pearson's r for Gaussian data, density proportional to (1 - r^2)^((n-4)/2).
+     * <p>On few images this is far from 0 (r is noisy and the score divides r^2 by small ceilings), so a
+     * score means little without it. NaN below 4 images, where that density is not integrable this way.
+     */
+    public static double chanceNoiseNormalized(int n, double ceiling) {
+        if (n < 4) return Double.NaN;
+        double k = (n - 4) / 2.0;
+        int steps = 4000;
+        double h = 1.0 / steps, num = 0, den = 0;
+        for (int i = 0; i <= steps; i++) {
+            double r = i * h;
+            double w = (i == 0 || i == steps) ? 1 : (i % 2 == 1 ? 4 : 2);
+            double f = Math.pow(1 - r * r, k);
+            num += w * f * noiseNormalized(r, ceiling);
+            den += w * f;
+        }
+        // Negative r scores 0; the density is symmetric, so the positive half carries half the mass.
+        return num / (2 * den);
+    }
+
     /** Noise-normalized accuracy of every vertex. */
     public static double[] noiseNormalized(double[] r, float[] ceiling) {
         if (r.length != ceiling.length) throw new IllegalArgumentException(r.length + " correlations vs " + ceiling.length + " ceilings");

@@ -86,7 +86,8 @@ public final class SyntheticDataset {
                 SubjectWriter w = new SubjectWriter(s, out, conf);
                 bytes += w.write(pool);
                 written.add(w.subjectDir);
-                described.put(SynthConfig.subjectId(s), w.summary);
+                // A kept subject has no new description: planted.json keeps the one written when it was generated.
+                if (!w.summary.isEmpty()) described.put(SynthConfig.subjectId(s), w.summary);
                 // After every subject, so planted.json describes what is published even if a later subject fails.
                 writePlanted(new Path(truthDir, PLANTED), conf, described);
             }

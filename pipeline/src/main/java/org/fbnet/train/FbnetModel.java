@@ -26,8 +26,11 @@ import org.fbnet.store.StagedDirectory;
  * best epoch, parent model it was fine-tuned from).
  * <p>Immutable from the outside: the DL4J graph is never handed out, and {@link #predict} is
  * synchronized because a graph's forward pass is not thread-safe. Saved as a directory holding
- * {@value #GRAPH_FILE} (DL4J ModelSerializer, parameters only: fine-tuning restarts Lion's momentum)
- * and the manifest.
+ * {@value #GRAPH_FILE} (DL4J ModelSerializer) and the manifest. The pre-trained checkpoint's graph also
+ * holds Lion's momentum of its best epoch ({@link #writeGraph(Path, Configuration, boolean)}), so
+ * pre-training can continue from it; subject checkpoints hold parameters only. Fine-tuning restarts
+ * Lion's momentum either way ({@link FbnetTrainer#fit(List, FbnetModel)}). The optimizer state is an
+ * optional entry of the same zip, which readers of format 1 without it load unchanged.
  */
 public final class FbnetModel {
     public static final String KIND = "fbnet-model";
@@ -122,10 +125,30 @@ public final class FbnetModel {
     }
 
     /** Writes the network's parameters ({@value #GRAPH_FILE}) into a (staged) directory. */
-    public synchronized void writeGraph(Path dir, Configuration conf) throws IOException {
+    public void writeGraph(Path dir, Configuration conf) throws IOException {
+        writeGraph(dir, conf, false);
+    }
+
+    /**
+     * Writes the network ({@value #GRAPH_FILE}) into a (staged) directory, with Lion's state if
+     * {@code withOptimizerState} (the pre-trained checkpoint: about twice the size, as Lion keeps one
+     * momentum per parameter).
+     */
+    public synchronized void writeGraph(Path dir, Configuration conf, boolean withOptimizerState) throws IOException {
         try (OutputStream out = dir.getFileSystem(conf).create(new Path(dir, GRAPH_FILE), false)) {
-            ModelSerializer.writeModel(graph, out, false);
+            ModelSerializer.writeModel(graph, out, withOptimizerState && hasOptimizerState());
         }
+    }
+
+    /** Whether this model holds Lion's state (trained here, or loaded from a checkpoint saved with it). */
+    public synchronized boolean hasOptimizerState() {
+        // getUpdater(false): getUpdater() would create a zero state for a loaded model.
+        return graph.getUpdater(false) != null && graph.getUpdater(false).getStateViewArray() != null;
+    }
+
+    /** A copy of Lion's state (one momentum per parameter, DL4J's order), or null without one. */
+    public synchronized org.nd4j.linalg.api.ndarray.INDArray optimizerState() {
+        return hasOptimizerState() ? graph.getUpdater(false).getStateViewArray().dup() : null;
     }
 
     /** Adds this model's fields (network, training, history, noise eigenvalues, parent) to a manifest of kind {@value #KIND}. */
@@ -161,7 +184,8 @@ public final class FbnetModel {
         FileSystem fs = graphFile.getFileSystem(conf);
         ComputationGraph graph;
         try (InputStream in = fs.open(graphFile)) {
-            graph = ModelSerializer.restoreComputationGraph(in, false);
+            // A graph saved without Lion's state (subject checkpoints, format 1 files) loads without one.
+            graph = ModelSerializer.restoreComputationGraph(in, true);
         }
         NetworkConfig network = NetworkConfig.fromMap(m.getMap("network"));
         TrainerConfig training = TrainerConfig.fromMap(m.getMap("training"));

@@ -1,5 +1,6 @@
 package org.fbnet.train;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,7 +15,6 @@ import org.fbnet.nn.FbnetNetwork;
 import org.fbnet.nn.NetworkConfig;
 import org.fbnet.nn.StructuredNoise;
 import org.fbnet.subject.Subject;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +36,7 @@ public final class FbnetTrainer {
     private final TrainerConfig config;
     private final EpochRunner runner;
     private java.util.function.Consumer<EpochRecord> progress = r -> { };
+    private ResumePoint resume;
 
     public FbnetTrainer(NetworkConfig network, TrainerConfig config, EpochRunner runner) {
         this.network = network;
@@ -46,6 +47,41 @@ public final class FbnetTrainer {
     /** Trains in this JVM. */
     public FbnetTrainer(NetworkConfig network, TrainerConfig config) {
         this(network, config, new LocalEpochRunner());
+    }
+
+    /**
+     * Saves the trainer's state to {@code point} after every completed epoch and, when it holds a saved state,
+     * continues after that epoch instead of starting over (a killed run of the same unit); returns this trainer.
+     * Row order, noise and dropout are functions of the epoch ({@link EpochSpec}), so the resumed run ends
+     * with the parameters an uninterrupted one would have.
+     */
+    public FbnetTrainer resumingFrom(ResumePoint point) {
+        this.resume = point;
+        return this;
+    }
+
+    private ResumePoint.State restore(ComputationGraph graph) {
+        if (resume == null) return null;
+        try {
+            return resume.load(graph).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot read the resume point {}; starting over: {}", resume.unit(), resume.path(), e.toString());
+            try {
+                resume.remove();
+            } catch (IOException gone) {
+                LOG.warn("{}: cannot remove the unreadable resume point {}: {}", resume.unit(), resume.path(), gone.toString());
+            }
+            return null;
+        }
+    }
+
+    private void save(ComputationGraph graph, int epoch, List<EpochRecord> history, int bestEpoch) {
+        try {
+            resume.save(graph, epoch, history, bestEpoch);
+        } catch (IOException e) {
+            // Losing a resume point costs a restart after a kill, not the run.
+            LOG.warn("{}: cannot save the resume point of epoch {} in {}: {}", resume.unit(), epoch, resume.path(), e.toString());
+        }
     }
 
     /** Calls {@code listener} after every epoch (progress reports); returns this trainer. */
@@ -62,7 +98,9 @@ public final class FbnetTrainer {
 
     /**
      * Fine-tunes a copy of {@code parent}'s parameters (the parent is untouched) with this trainer's
-     * network settings, which must have the parent's architecture; Lion's momentum starts at zero.
+     * network settings, which must have the parent's architecture. Lion's momentum starts at zero, also
+     * when the parent holds its own (the pre-trained checkpoint does): a fine-tune is a new optimisation on
+     * one subject's rows, and with group targets its heads are mapped into another basis.
      */
     public FbnetModel fit(List<Subject> subjects, FbnetModel parent) {
         NetworkConfig p = parent.network();
@@ -108,19 +146,30 @@ public final class FbnetTrainer {
                 config.batchSize(), config.epochs(), runner.describe(), parent == null ? "" : ", fine-tuning " + parent);
 
         List<EpochRecord> history = new ArrayList<>();
-        double bestR = Double.NEGATIVE_INFINITY;
-        INDArray bestParams = null;
-        int bestEpoch = 0;
+        int bestEpoch = 0, done = 0;
+        ResumePoint.Snapshot best = null;
+        ResumePoint.State restored = restore(graph);
+        if (restored != null) {
+            restored.current().applyTo(graph);
+            history.addAll(restored.history());
+            bestEpoch = restored.bestEpoch();
+            best = restored.best();
+            done = restored.epoch();
+            LOG.info("resuming {} from epoch {} of {} (its last completed epoch, saved in {}); epoch {} is next", resume.unit(), done,
+                    config.epochs(), resume.path(), done + 1);
+        }
+        double bestR = bestEpoch == 0 ? Double.NEGATIVE_INFINITY : history.get(bestEpoch - 1).validationR();
+        boolean stopped = done > 0 && done - bestEpoch >= config.patience();
         long started = System.nanoTime();
         try (EpochRunner.Session session = runner.open(rows)) {
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            for (int epoch = done + 1; !stopped && epoch <= config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 double loss = session.runEpoch(graph, new EpochSpec(epoch, config.seed(), config.batchSize()));
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double[] val = validate(graph, subjects);
                 EpochRecord rec = new EpochRecord(epoch, loss, val[0], val[1], rows.size() / secs, secs);
                 history.add(rec);
-                double perEpoch = (System.nanoTime() - started) / 1e9 / epoch;
+                double perEpoch = (System.nanoTime() - started) / 1e9 / (epoch - done);
                 LOG.info("train {}: {} (of up to {}; at most {} s to go)", names, rec, config.epochs(),
                         String.format("%.0f", perEpoch * (config.epochs() - epoch)));
                 progress.accept(rec);
@@ -128,16 +177,19 @@ public final class FbnetTrainer {
                 if (val[0] > bestR) {
                     bestR = val[0];
                     bestEpoch = epoch;
-                    bestParams = graph.params().dup();
-                } else if (epoch - bestEpoch >= config.patience()) {
+                    // With Lion's state: the pre-trained checkpoint can continue from its best epoch.
+                    best = ResumePoint.Snapshot.of(graph);
+                }
+                stopped = epoch - bestEpoch >= config.patience();
+                if (resume != null) save(graph, epoch, history, bestEpoch);
+                if (stopped) {
                     LOG.info("train {}: early stop after epoch {}, no better validation r since epoch {} (r {})", names, epoch, bestEpoch,
                             String.format("%.4f", bestR));
-                    break;
                 }
             }
         }
-        if (bestParams == null) throw new IllegalStateException("train " + names + ": no epoch produced a finite validation r: " + history);
-        graph.setParams(bestParams);
+        if (best == null) throw new IllegalStateException("train " + names + ": no epoch produced a finite validation r: " + history);
+        best.applyTo(graph);
         Map<String, float[]> eig = new LinkedHashMap<>();
         for (Subject s : subjects) eig.put(s.name(), s.noiseEigenvalues());
         return new FbnetModel(graph, network, config, eig, history, bestEpoch, parent, runner.describe(), null);

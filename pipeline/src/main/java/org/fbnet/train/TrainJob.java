@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * published (and then lost its executor) finds the version and does not publish it twice
  * ({@link VersionedDir#publishOnce}); a half-written attempt's staging is removed by the next writer once
  * its heartbeat stops.
+ * <p>While it trains, the unit keeps a {@link ResumePoint} (named by its fingerprint) beside its versions,
+ * so a run of the same unit after a kill continues after the last completed epoch; it is removed once
+ * the version is published.
  */
 final class TrainJob implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -81,7 +84,13 @@ final class TrainJob implements Serializable {
     /** Trains, publishes the model version (verified), prunes old versions; returns a one-line summary. */
     String run(EpochRunner runner, Consumer<EpochRecord> progress) throws IOException {
         Configuration c = conf.get();
+        Manifest planned;
+        try (InputStream in = new ByteArrayInputStream(manifest)) {
+            planned = Manifest.fromJson(in, unit + " manifest");
+        }
+        ResumePoint resume = planned.fingerprint() == null ? null : ResumePoint.at(new Path(outputDir), unit, planned.fingerprint(), c);
         FbnetTrainer fbnet = new FbnetTrainer(network, trainer, runner).onEpoch(progress);
+        if (resume != null) fbnet.resumingFrom(resume);
         FbnetModel model;
         if (parentPath != null) {
             FbnetModel parent = FbnetModel.load(new Path(parentPath), c);
@@ -96,20 +105,23 @@ final class TrainJob implements Serializable {
         } else {
             model = fbnet.fit(data);
         }
-        Manifest base;
-        try (InputStream in = new ByteArrayInputStream(manifest)) {
-            base = model.describe(Manifest.fromJson(in, unit + " manifest"));
-        }
+        // The pre-trained checkpoint keeps Lion's state of its best epoch; subject checkpoints, what users load, do not.
+        boolean withOptimizerState = subject == null;
+        Manifest base = model.describe(planned).with("optimizerState", withOptimizerState);
+        Map<String, Object> rows = new LinkedHashMap<>();
+        for (Subject s : data) rows.put(s.name(), Map.of("training", s.train().size(), "validation", s.validation().size()));
+        base = base.with("rows", rows);
         VersionedDir dir = VersionedDir.at(new Path(outputDir), c);
         DataRoot dataRoot = new DataRoot(new Path(root), c, checkpoints == null ? null : new Path(checkpoints));
         // A subject's version becomes a self-contained checkpoint (CheckpointContents), checked before it is current.
         Version v = dir.publishOnce(versionId, base, (staging, m) -> {
-            model.writeGraph(staging, c);
+            model.writeGraph(staging, c, withOptimizerState);
             return CheckpointContents.complete(staging, m, model, data, subject, dataRoot);
         }, published -> {
             verify(model, published.path(), c);
             CheckpointContents.verify(published, model, data, subject, c);
         });
+        if (resume != null) resume.remove();
         int pruned = dir.prune(keep);
         if (pruned > 0) LOG.info("{}: removed {} old version(s) beyond train.checkpoints.keep={}", unit, pruned, keep);
         return model.best() + " -> " + v.path();

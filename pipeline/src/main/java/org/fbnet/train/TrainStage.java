@@ -77,20 +77,21 @@ public final class TrainStage implements Stage {
         pretrainEngine(s);
     }
 
-    /** Whether pre-training averages across the executors ({@code pretrain.engine=spark}) or steps in this JVM. */
-    static boolean pretrainEngine(Settings s) {
+    /** Checks {@code pretrain.engine} (spark, local or auto) and, unless local, the averaging settings; returns it. */
+    static String pretrainEngine(Settings s) {
         String e = s.get("pretrain.engine");
-        s.check(e.equals("spark") || e.equals("local"), "pretrain.engine", "must be spark or local");
-        if (e.equals("spark")) org.fbnet.train.spark.ParameterAveragingConfig.from(s);
-        return e.equals("spark");
+        s.check(e.equals("spark") || e.equals("local") || e.equals("auto"), "pretrain.engine", "must be spark, local or auto");
+        if (!e.equals("local")) org.fbnet.train.spark.ParameterAveragingConfig.from(s);
+        return e;
     }
 
     /** The engine of a pre-training unit: the one given to {@link #pretrain(EpochRunner)}, else {@code pretrain.engine}. */
     private EpochRunner pretrainRunner(StageContext ctx) {
         if (runner != null) return runner;
-        if (!pretrainEngine(ctx.settings())) return new LocalEpochRunner();
-        return new org.fbnet.train.spark.ParameterAveragingRunner(
-                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(ctx.spark().sparkContext()),
+        String engine = pretrainEngine(ctx.settings());
+        org.apache.spark.SparkContext sc = ctx.spark().sparkContext();
+        if (engine.equals("local") || engine.equals("auto") && sc.isLocal()) return new LocalEpochRunner();
+        return new org.fbnet.train.spark.ParameterAveragingRunner(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(sc),
                 org.fbnet.train.spark.ParameterAveragingConfig.from(ctx.settings()));
     }
 
@@ -134,7 +135,7 @@ public final class TrainStage implements Stage {
             if (group) inputs.add(GROUP_PCA);
             Map<String, String> pre = new TreeMap<>(settings);
             pre.put("pretrain.engine", ctx.settings().get("pretrain.engine"));
-            if (pretrainEngine(ctx.settings())) {
+            if (!pretrainEngine(ctx.settings()).equals("local")) {
                 // What averaging learns depends on these; ND4J threads and prefetching do not change the result.
                 for (String k : List.of("pretrain.workers", "pretrain.averaging.frequency", "pretrain.worker.batch.size",
                         "pretrain.average.updater", "pretrain.repartition")) {
@@ -161,7 +162,8 @@ public final class TrainStage implements Stage {
     static boolean groupTargets(Settings s) {
         String t = s.get("train.pretrain.targets");
         s.check(t.equals("group") || t.equals("subject"), "train.pretrain.targets", "must be group or subject");
-        return t.equals("group");
+        // With pca.fmri.space=group every subject's latents already are group coordinates: nothing to map.
+        return t.equals("group") && !"group".equals(s.get("pca.fmri.space"));
     }
 
     private static List<String> trainInputs(String subject) {

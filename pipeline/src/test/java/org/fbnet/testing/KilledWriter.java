@@ -3,9 +3,7 @@ package org.fbnet.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -26,11 +24,7 @@ public final class KilledWriter {
 
     /** Starts the writer on {@code dir} (any Hadoop URI), waits until it is writing, kills it; returns the staging path it wrote in. */
     public static String killMidway(Path dir) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        // The test JVM's own flags (heap, --add-opens), minus agents such as a debugger's or a coverage tool's.
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent")) cmd.add(a);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KilledWriter.class.getName(), dir.toString()));
+        List<String> cmd = ChildJvm.command(KilledWriter.class, dir.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -179,11 +179,14 @@ public final class TrainStage implements Stage {
      * Fine-tunes run concurrently ({@code train.finetune.parallel}): one Spark job of one task per subject,
      * each submitted from its own driver thread, so every subject trains at once on the executor that runs
      * its task (on that executor's GPU in a GPU cluster) and a subject that fails, even after Spark's
-     * retries, fails only itself. Pre-training runs on the driver (its engine decides where the steps run).
+     * retries, fails only itself. On a cluster a single fine-tune (a new subject) also runs on an executor.
+     * Pre-training runs on the driver (its engine decides where the steps run).
      */
     @Override
     public List<UnitResult> run(List<Unit> units, StageContext ctx) {
-        if (pretraining || units.size() < 2 || !ctx.settings().getBoolean("train.finetune.parallel")) return Stage.super.run(units, ctx);
+        // On a cluster even one fine-tune goes to an executor (its GPU); on local Spark one unit gains nothing from a job.
+        boolean fanOut = ctx.settings().getBoolean("train.finetune.parallel") && (units.size() > 1 || !ctx.spark().sparkContext().isLocal());
+        if (pretraining || units.isEmpty() || !fanOut) return Stage.super.run(units, ctx);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(units.size(), r -> {
             Thread t = new Thread(r, "fbnet-finetune");
             t.setDaemon(true);

@@ -80,6 +80,13 @@ public final class StandaloneCluster implements AutoCloseable {
                 Files.createSymbolicLink(jars.resolve(p.getFileName()), p);
             }
         }
+        // The master and workers log at INFO whatever log4j2.properties the class path's jars carry (fbnet's own
+        // launcher config sets the root at warn): start-up is detected from their logs.
+        Path conf = Files.createDirectories(home.resolve("conf"));
+        Files.writeString(conf.resolve("log4j2-daemons.properties"), String.join("\n",
+                "rootLogger.level = info", "rootLogger.appenderRef.stderr.ref = console", "appender.console.type = Console",
+                "appender.console.name = console", "appender.console.target = SYSTEM_ERR", "appender.console.layout.type = PatternLayout",
+                "appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1}: %m%n", ""));
         int port = freePort();
         Process master = launch(dir, home, "master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
                 "--port", "" + port, "--webui-port", "" + freePort()), Map.of());
@@ -109,7 +116,8 @@ public final class StandaloneCluster implements AutoCloseable {
     private static Process launch(Path dir, Path home, String name, List<String> args, Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("-Xmx512m", "-cp", home.resolve("jars") + File.separator + "*"));
+        cmd.addAll(List.of("-Xmx512m", "-Dlog4j2.configurationFile=" + home.resolve("conf").resolve("log4j2-daemons.properties").toUri(),
+                "-cp", home.resolve("jars") + File.separator + "*"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());

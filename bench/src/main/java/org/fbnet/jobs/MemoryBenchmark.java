@@ -45,8 +45,10 @@ final class MemoryBenchmark implements BenchCommand.Benchmark {
             // Setup, not measured: the subjects' data (kept across counts: a subject's files do not depend on the count).
             run(heap, null, args(List.of("synth", "--out", data.toString(), "--preset", "nsd", "--subjects", String.valueOf(n),
                     "--features-only"), List.of()));
+            // The data folder may hold more subjects from an earlier, larger count: ingest only the first n.
+            String first = String.join(",", java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> String.format("subj%02d", i)).toList());
             run(heap, null, args(List.of("ingest", "--input", data.toString(), "--truth", data.resolve("truth").toString(),
-                    "--output", out.toString()), common));
+                    "--output", out.toString(), "--subjects", first), common));
             run(heap, null, args(List.of("project", "--data", out.toString()), common));
             for (String command : List.of("train", "compare")) {
                 double[] m = run(heap, command + " (" + n + ")", args(List.of(command, "--data", out.toString()), common));

@@ -37,6 +37,13 @@ final class ChildFbnet {
         return new double[] {peak, secs};
     }
 
+    /** {@code head} followed by {@code tail}: a command and the settings every command of a benchmark shares. */
+    static List<String> args(List<String> head, List<String> tail) {
+        List<String> a = new ArrayList<>(head);
+        a.addAll(tail);
+        return a;
+    }
+
     /** VmHWM (the process's peak resident set) in bytes, 0 once the process is gone. */
     private static long hwm(Path status) {
         try {

@@ -46,15 +46,15 @@ final class FanoutBenchmark implements BenchCommand.Benchmark {
         common.addAll(sets);
         Path data = dir.resolve("data"), out = dir.resolve("out");
         String heap = "6g";
-        ChildFbnet.run(heap, null, with(List.of("synth", "--out", data.toString(), "--preset", "small", "--subjects", subjects,
+        ChildFbnet.run(heap, null, ChildFbnet.args(List.of("synth", "--out", data.toString(), "--preset", "small", "--subjects", subjects,
                 "--train", train, "--features-only"), List.of()));
-        ChildFbnet.run(heap, null, with(List.of("ingest", "--input", data.toString(), "--truth", data.resolve("truth").toString(),
+        ChildFbnet.run(heap, null, ChildFbnet.args(List.of("ingest", "--input", data.toString(), "--truth", data.resolve("truth").toString(),
                 "--output", out.toString()), common));
-        ChildFbnet.run(heap, null, with(List.of("project", "--data", out.toString()), common));
-        ChildFbnet.run(heap, null, with(List.of("pretrain", "--data", out.toString()), common));
-        double fanned = ChildFbnet.run(heap, "fanned out", with(List.of("finetune", "--data", out.toString(), "--force",
+        ChildFbnet.run(heap, null, ChildFbnet.args(List.of("project", "--data", out.toString()), common));
+        ChildFbnet.run(heap, null, ChildFbnet.args(List.of("pretrain", "--data", out.toString()), common));
+        double fanned = ChildFbnet.run(heap, "fanned out", ChildFbnet.args(List.of("finetune", "--data", out.toString(), "--force",
                 "--set", "train.finetune.parallel=true"), common))[1];
-        double serial = ChildFbnet.run(heap, "one after another", with(List.of("finetune", "--data", out.toString(), "--force",
+        double serial = ChildFbnet.run(heap, "one after another", ChildFbnet.args(List.of("finetune", "--data", out.toString(), "--force",
                 "--set", "train.finetune.parallel=false"), common))[1];
         System.out.printf("%nbench finetune-fanout: %s subjects x %s training rows, %s epochs each, master %s, %d cores%n"
                         + "| fine-tunes | wall (s) |%n|---|---:|%n| fanned out (one task per subject) | %.0f |%n| one after another (driver) | %.0f |%n"
@@ -64,9 +64,4 @@ final class FanoutBenchmark implements BenchCommand.Benchmark {
         return ExitCode.OK.code;
     }
 
-    private static List<String> with(List<String> head, List<String> tail) {
-        List<String> a = new ArrayList<>(head);
-        a.addAll(tail);
-        return a;
-    }
 }

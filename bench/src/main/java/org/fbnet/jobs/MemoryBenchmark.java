@@ -43,15 +43,15 @@ final class MemoryBenchmark implements BenchCommand.Benchmark {
         for (int n : counts) {
             Path data = dir.resolve("data"), out = dir.resolve("out-" + n);
             // Setup, not measured: the subjects' data (kept across counts: a subject's files do not depend on the count).
-            run(heap, null, args(List.of("synth", "--out", data.toString(), "--preset", "nsd", "--subjects", String.valueOf(n),
+            ChildFbnet.run(heap, null, ChildFbnet.args(List.of("synth", "--out", data.toString(), "--preset", "nsd", "--subjects", String.valueOf(n),
                     "--features-only"), List.of()));
             // The data folder may hold more subjects from an earlier, larger count: ingest only the first n.
             String first = String.join(",", java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> String.format("subj%02d", i)).toList());
-            run(heap, null, args(List.of("ingest", "--input", data.toString(), "--truth", data.resolve("truth").toString(),
+            ChildFbnet.run(heap, null, ChildFbnet.args(List.of("ingest", "--input", data.toString(), "--truth", data.resolve("truth").toString(),
                     "--output", out.toString(), "--subjects", first), common));
-            run(heap, null, args(List.of("project", "--data", out.toString()), common));
+            ChildFbnet.run(heap, null, ChildFbnet.args(List.of("project", "--data", out.toString()), common));
             for (String command : List.of("train", "compare")) {
-                double[] m = run(heap, command + " (" + n + ")", args(List.of(command, "--data", out.toString()), common));
+                double[] m = ChildFbnet.run(heap, command + " (" + n + ")", ChildFbnet.args(List.of(command, "--data", out.toString()), common));
                 table.append(String.format("| %d | %s | %.2f | %.0f |%n", n, command, m[0] / 1e9, m[1]));
                 System.out.print(table);
             }
@@ -59,15 +59,5 @@ final class MemoryBenchmark implements BenchCommand.Benchmark {
         System.out.printf("%nbench memory: peak resident memory per command (VmHWM of its JVM, -Xmx%s), NSD-size subjects, features only%n%s",
                 heap, table);
         return ExitCode.OK.code;
-    }
-
-    private static List<String> args(List<String> head, List<String> common) {
-        List<String> a = new ArrayList<>(head);
-        a.addAll(common);
-        return a;
-    }
-
-    private static double[] run(String heap, String label, List<String> fbnetArgs) throws Exception {
-        return ChildFbnet.run(heap, label, fbnetArgs);
     }
 }

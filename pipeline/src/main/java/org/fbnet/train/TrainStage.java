@@ -136,11 +136,10 @@ public final class TrainStage implements Stage {
             Map<String, String> pre = new TreeMap<>(settings);
             pre.put("pretrain.engine", ctx.settings().get("pretrain.engine"));
             if (!pretrainEngine(ctx.settings()).equals("local")) {
-                // What averaging learns depends on these; ND4J threads and prefetching do not change the result.
-                for (String k : List.of("pretrain.workers", "pretrain.averaging.frequency", "pretrain.worker.batch.size",
-                        "pretrain.average.updater", "pretrain.repartition")) {
-                    pre.put(k, ctx.settings().get(k));
-                }
+                // What averaging learns depends on every pretrain.* setting but ND4J's threads and prefetching.
+                ctx.settings().withPrefix("pretrain.").forEach((k, v) -> {
+                    if (!k.equals("pretrain.worker.threads") && !k.equals("pretrain.worker.prefetch")) pre.put(k, v);
+                });
             }
             units.add(Planner.plan(ctx, Planner.Spec.of(name(), "pretrain", null, FORMAT_VERSION, inputs, pre, List.of(parent))
                     .keeping(policy.global())));
